@@ -1,0 +1,1 @@
+"""The WebSocket action protocol: a request in, frames out, testable without a socket."""

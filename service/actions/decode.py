@@ -1,0 +1,96 @@
+"""Decoding a client's text frame into a generated request struct, or a precise error.
+
+The fast path decodes straight into the tagged union of requests. Only when that fails is the
+frame decoded again, loosely, to tell the client exactly what is wrong and to keep its
+``request_id`` when one can be read.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import msgspec
+
+from generated import ws_messages as wire
+from service.errors import BadInput, InvalidFrame, InvalidJson, UnknownAction, ValidationFailed
+
+SUPPORTED_ACTIONS: list[str] = [action.value for action in wire.ActionName]
+
+_requests = msgspec.json.Decoder(wire.ClientFrame)
+_anything = msgspec.json.Decoder()
+_MAX_REQUEST_ID = 128
+
+
+class RejectedFrame(Exception):
+    """A frame that cannot be handled: the error to report and the request id to keep."""
+
+    def __init__(self, error: BadInput, request_id: str | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.request_id = request_id
+
+
+def decode_request(data: str | bytes) -> wire.ClientFrame:
+    """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
+    try:
+        return _requests.decode(data)
+    except msgspec.ValidationError as exc:
+        raise _explain(data, exc) from None
+    except msgspec.DecodeError as exc:
+        raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {exc}"), None) from None
+
+
+def _explain(data: str | bytes, exc: msgspec.ValidationError) -> RejectedFrame:
+    try:
+        value: Any = _anything.decode(data)
+    except msgspec.DecodeError as decode_error:
+        return RejectedFrame(InvalidJson(f"Frame is not valid JSON: {decode_error}"), None)
+    if not isinstance(value, dict):
+        kind = type(value).__name__ if value is not None else "null"
+        return RejectedFrame(InvalidFrame(f"A frame must be a JSON object, got {kind}"), None)
+    request_id = value.get("request_id")
+    if not isinstance(request_id, str) or len(request_id) > _MAX_REQUEST_ID:
+        request_id = None
+    action = value.get("action")
+    if not isinstance(action, str):
+        problem = "missing" if action is None else "not a string"
+        error = ValidationFailed(f"Field 'action' is {problem} at /action", pointer="/action")
+        return RejectedFrame(error, request_id)
+    if action not in SUPPORTED_ACTIONS:
+        return RejectedFrame(UnknownAction(action, supported=SUPPORTED_ACTIONS), request_id)
+    return RejectedFrame(validation_error(str(exc)), request_id)
+
+
+_LOCATION = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
+_FIELD = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]*)`")
+_STEP = re.compile(
+    r"\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>\d+)\]|\[(?P<quoted>\"(?:[^\"\\]|\\.)*\")\]|(?P<hidden>\[\.\.\.\])"
+)
+
+
+def validation_error(message: str) -> ValidationFailed:
+    """A msgspec validation message as a :class:`ValidationFailed` naming a JSON pointer."""
+    match = _LOCATION.match(message)
+    what = match.group("what") if match else message
+    steps = _path_steps(match.group("path") if match and match.group("path") else "$")
+    field = _FIELD.search(what)
+    if field:
+        steps.append(field.group("name"))
+    pointer = "".join("/" + step.replace("~", "~0").replace("/", "~1") for step in steps)
+    pointer = pointer or "/"
+    return ValidationFailed(f"{what} at {pointer}", pointer=pointer)
+
+
+def _path_steps(path: str) -> list[str]:
+    steps: list[str] = []
+    for step in _STEP.finditer(path[1:]):
+        if step.group("hidden") is not None:
+            break  # msgspec does not name dict keys: point at the object that holds them
+        if step.group("name") is not None:
+            steps.append(step.group("name"))
+        elif step.group("index") is not None:
+            steps.append(step.group("index"))
+        else:
+            steps.append(msgspec.json.decode(step.group("quoted"), type=str))
+    return steps

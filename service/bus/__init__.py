@@ -1,0 +1,1 @@
+"""Event publisher implementations: the in-memory recent-events log and Kafka."""

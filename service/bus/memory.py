@@ -1,0 +1,42 @@
+"""The most recent event records, in memory, for ``GET /events``: events with no broker."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from generated.ws_messages import EventRecord
+from service.events.publisher import PublisherHealth
+
+
+class RecentEvents:
+    """A ring of the last ``capacity`` records; the oldest fall off."""
+
+    def __init__(self, *, capacity: int = 1000) -> None:
+        self._records: deque[EventRecord] = deque(maxlen=capacity)
+        self._published = 0
+
+    def publish(self, record: EventRecord, *, key: str) -> None:
+        self._records.append(record)
+        self._published += 1
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    def health(self) -> PublisherHealth:
+        return PublisherHealth(status="up", published=self._published, buffered=len(self._records))
+
+    def query(self, *, limit: int, event: str | None = None, request_id: str | None = None) -> list[EventRecord]:
+        """Up to ``limit`` records, newest first, filtered by event name and request id."""
+        found: list[EventRecord] = []
+        for record in reversed(self._records):
+            if event is not None and record.event != event:
+                continue
+            if request_id is not None and record.request_id != request_id:
+                continue
+            found.append(record)
+            if len(found) >= limit:
+                break
+        return found

@@ -1,0 +1,1 @@
+"""Channels (rooms): who is connected where, and delivery to them."""

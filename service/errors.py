@@ -1,0 +1,108 @@
+"""Every error the service reports, in one tree.
+
+Each class carries its wire ``code`` (the ``error`` frame's ``code`` and the problem's ``code``)
+and its HTTP status. The transport maps these in one place (``service.transport.problems`` for
+REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decides a status.
+
+    ServiceError
+    ├── BadInput                     400 — the client sent something wrong
+    │   ├── InvalidJson              invalid_json
+    │   ├── InvalidFrame             invalid_frame
+    │   ├── ValidationFailed         validation_error (names the field by JSON pointer)
+    │   └── UnknownAction            unknown_action
+    ├── OrderNotFound                404 order_not_found
+    ├── InvalidTransition            409 invalid_transition
+    └── StorageUnavailable           503 storage_unavailable
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ServiceError(Exception):
+    """Base of every error a client may see."""
+
+    code = "internal_error"
+    http_status = 500
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class BadInput(ServiceError):
+    """The client sent something the contract does not allow."""
+
+    code = "validation_error"
+    http_status = 400
+
+
+class InvalidJson(BadInput):
+    """A text frame or body that is not JSON."""
+
+    code = "invalid_json"
+
+
+class InvalidFrame(BadInput):
+    """A JSON value that is not an object, or a binary frame."""
+
+    code = "invalid_frame"
+
+
+class ValidationFailed(BadInput):
+    """A field is missing or does not match its schema; ``pointer`` names it."""
+
+    code = "validation_error"
+
+    def __init__(self, message: str, *, pointer: str) -> None:
+        super().__init__(message, details={"pointer": pointer})
+        self.pointer = pointer
+
+
+class UnknownAction(BadInput):
+    """An ``action`` the service does not know."""
+
+    code = "unknown_action"
+
+    def __init__(self, action: str, *, supported: list[str]) -> None:
+        super().__init__(
+            f"Unknown action {action!r}; supported: {', '.join(supported)}",
+            details={"supported_actions": supported},
+        )
+
+
+class OrderNotFound(ServiceError):
+    """No order has that id."""
+
+    code = "order_not_found"
+    http_status = 404
+
+    def __init__(self, order_id: int) -> None:
+        super().__init__(f"Order {order_id} does not exist", details={"id": order_id})
+        self.order_id = order_id
+
+
+class InvalidTransition(ServiceError):
+    """The status machine does not allow this change; nothing was changed."""
+
+    code = "invalid_transition"
+    http_status = 409
+
+    def __init__(self, order_id: int, *, current: str, requested: str, allowed: list[str]) -> None:
+        super().__init__(
+            f"Order {order_id} cannot go from {current!r} to {requested!r}"
+            + (f"; allowed: {', '.join(allowed)}" if allowed else "; it is final"),
+            details={"id": order_id, "from": current, "to": requested, "allowed": allowed},
+        )
+
+
+class StorageUnavailable(ServiceError):
+    """The order store cannot be reached. The message never carries a DSN or SQL."""
+
+    code = "storage_unavailable"
+    http_status = 503
+
+    def __init__(self, message: str = "The order store is unavailable; try again later") -> None:
+        super().__init__(message)

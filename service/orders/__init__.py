@@ -1,0 +1,1 @@
+"""The order domain: the order, its status machine and the store interface."""

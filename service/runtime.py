@@ -1,0 +1,88 @@
+"""The running service's parts, wired together once, started and closed with the app."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from generated import rest_models as rest
+from service import __version__
+from service.actions.orders import OrderDesk
+from service.actions.protocol import ActionProtocol
+from service.bus.memory import RecentEvents
+from service.channels.hub import ChannelHub
+from service.events.publisher import EventPublisher, Publishers
+from service.orders.store import OrderStore
+from service.settings import Settings
+from service.storage.memory import InMemoryOrderStore
+
+
+@dataclass(slots=True, kw_only=True)
+class Runtime:
+    """Everything a request handler needs."""
+
+    settings: Settings
+    store: OrderStore
+    hub: ChannelHub
+    recent_events: RecentEvents
+    kafka: EventPublisher | None
+    orders: OrderDesk
+    protocol: ActionProtocol
+    started_at: float
+
+    @classmethod
+    def build(cls, settings: Settings) -> Runtime:
+        store: OrderStore = InMemoryOrderStore()
+        hub = ChannelHub()
+        recent = RecentEvents()
+        kafka: EventPublisher | None = None
+        events = Publishers(recent) if kafka is None else Publishers(recent, kafka)
+        orders = OrderDesk(store=store, hub=hub, events=events)
+        return cls(
+            settings=settings,
+            store=store,
+            hub=hub,
+            recent_events=recent,
+            kafka=kafka,
+            orders=orders,
+            protocol=ActionProtocol(orders=orders, hub=hub, events=events),
+            started_at=time.monotonic(),
+        )
+
+    async def start(self) -> None:
+        await self.store.start()
+        if self.kafka is not None:
+            await self.kafka.start()
+
+    async def close(self) -> None:
+        if self.kafka is not None:
+            await self.kafka.close()
+        await self.store.close()
+
+    async def health(self) -> rest.Health:
+        """The service's state and each dependency's, for ``GET /health``."""
+        store_error = await self.store.check()
+        store = rest.StoreHealth(
+            backend=rest.Backend(self.store.backend),
+            status=rest.DependencyState.down if store_error else rest.DependencyState.up,
+            **({"error": store_error} if store_error else {}),
+        )
+        if self.kafka is None:
+            kafka = rest.KafkaHealth(status=rest.DependencyState.disabled, published=0, buffered=0, dropped=0)
+        else:
+            state = self.kafka.health()
+            kafka = rest.KafkaHealth(
+                status=rest.DependencyState(state.status),
+                published=state.published,
+                buffered=state.buffered,
+                dropped=state.dropped,
+                **({"topic": state.topic} if state.topic else {}),
+                **({"error": state.error} if state.error else {}),
+            )
+        degraded = store.status == rest.DependencyState.down or kafka.status == rest.DependencyState.down
+        return rest.Health(
+            status=rest.Status.degraded if degraded else rest.Status.ok,
+            version=__version__,
+            uptime_seconds=round(time.monotonic() - self.started_at, 3),
+            dependencies=rest.Dependencies(store=store, kafka=kafka),
+        )

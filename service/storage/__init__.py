@@ -1,0 +1,1 @@
+"""Order store implementations: in memory (the default) and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Thin transport: Litestar REST handlers and the WebSocket endpoint. Read, call, write."""

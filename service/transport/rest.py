@@ -1,0 +1,118 @@
+"""REST handlers: read the request, call the domain, write the response."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from litestar import Request, Response, get, patch, post
+
+from generated import rest_models as rest
+from service.actions.frames import wire_order
+from service.actions.protocol import broadcast_from_rest
+from service.actions.session import REST
+from service.errors import OrderNotFound, ValidationFailed
+from service.orders.model import NewOrder, Order, OrderStatus
+from service.runtime import Runtime
+from service.transport.channel_query import DEFAULT_CHANNEL, checked_channel
+from service.transport.params import int_param, json_body, single, str_param
+
+SPECS = Path(__file__).resolve().parents[2] / "api_specs"
+MAX_ORDER_ID = 2_147_483_647
+
+
+def _order(order: Order) -> rest.Order:
+    wire = wire_order(order)
+    return rest.Order(
+        id=wire.id, customer=wire.customer, product=wire.product, quantity=wire.quantity,
+        amount=wire.amount, status=rest.OrderStatus(wire.status.value),
+        created_at=wire.created_at, updated_at=wire.updated_at,
+    )
+
+
+def _order_id(raw: str) -> int:
+    return int_param(raw, pointer="/path/id", low=1, high=MAX_ORDER_ID)
+
+
+@get("/health")
+async def health(runtime: Runtime) -> rest.Health:
+    return await runtime.health()
+
+
+@get("/stats")
+async def stats(runtime: Runtime) -> rest.Stats:
+    return rest.Stats(total=runtime.hub.total, channels=runtime.hub.counts())
+
+
+@post("/broadcast", status_code=200)
+async def broadcast(request: Request[Any, Any, Any], runtime: Runtime) -> rest.BroadcastResult:
+    message = str_param(single(request, "message"), pointer="/query/message", max_length=4096, required=True)
+    channel = single(request, "channel")
+    channel = DEFAULT_CHANNEL if channel is None else checked_channel(channel, pointer="/query/channel")
+    assert message is not None
+    delivered = broadcast_from_rest(runtime.hub, channel, message)
+    return rest.BroadcastResult(channel=channel, delivered=delivered)
+
+
+@get("/orders")
+async def list_orders(request: Request[Any, Any, Any], runtime: Runtime) -> list[rest.Order]:
+    limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=100, default=10)
+    return [_order(order) for order in await runtime.orders.list_recent(limit)]
+
+
+@post("/orders", status_code=201)
+async def create_order(request: Request[Any, Any, Any], runtime: Runtime) -> rest.Order:
+    body = await json_body(request, rest.CreateOrder)
+    amount = body.amount if isinstance(body.amount, str) else "0"
+    new = NewOrder(customer=body.customer, product=body.product, quantity=body.quantity, amount=Decimal(amount))
+    order, _ = await runtime.orders.create(new, REST)
+    return _order(order)
+
+
+@get("/orders/{order_id:str}")
+async def get_order(order_id: str, runtime: Runtime) -> rest.Order:
+    number = _order_id(order_id)
+    order = await runtime.orders.get(number)
+    if order is None:
+        raise OrderNotFound(number)
+    return _order(order)
+
+
+@patch("/orders/{order_id:str}/status")
+async def change_order_status(order_id: str, request: Request[Any, Any, Any], runtime: Runtime) -> rest.Order:
+    number = _order_id(order_id)
+    body = await json_body(request, rest.StatusChange)
+    change, _ = await runtime.orders.change_status(number, OrderStatus(body.status.value), REST)
+    return _order(change.order)
+
+
+@get("/events")
+async def list_events(request: Request[Any, Any, Any], runtime: Runtime) -> list[rest.EventRecord]:
+    limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=1000, default=50)
+    event = single(request, "event")
+    if event is not None and event not in rest.EventName._value2member_map_:
+        raise ValidationFailed(f"Parameter /query/event must be an event name, got {event[:40]!r}",
+                               pointer="/query/event")
+    request_id = str_param(single(request, "request_id"), pointer="/query/request_id", max_length=128,
+                           required=False)
+    records = runtime.recent_events.query(limit=limit, event=event, request_id=request_id)
+    return [
+        rest.EventRecord(event=rest.EventName(r.event.value), ts=r.ts, request_id=r.request_id,
+                         channel=r.channel, data=r.data)
+        for r in records
+    ]
+
+
+@get("/specs/openapi.yaml", sync_to_thread=False)
+def openapi_spec() -> Response[bytes]:
+    return Response((SPECS / "openapi.yaml").read_bytes(), media_type="application/yaml")
+
+
+@get("/specs/asyncapi.yaml", sync_to_thread=False)
+def asyncapi_spec() -> Response[bytes]:
+    return Response((SPECS / "asyncapi.yaml").read_bytes(), media_type="application/yaml")
+
+
+ROUTES = [health, stats, broadcast, list_orders, create_order, get_order, change_order_status, list_events,
+          openapi_spec, asyncapi_spec]
