@@ -9,12 +9,13 @@ from generated import rest_models as rest
 from service import __version__
 from service.actions.orders import OrderDesk
 from service.actions.protocol import ActionProtocol
+from service.bus import open_kafka
 from service.bus.memory import RecentEvents
 from service.channels.hub import ChannelHub
 from service.events.publisher import EventPublisher, Publishers
 from service.orders.store import OrderStore
 from service.settings import Settings
-from service.storage.memory import InMemoryOrderStore
+from service.storage import open_store
 
 
 @dataclass(slots=True, kw_only=True)
@@ -32,10 +33,10 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
-        store: OrderStore = InMemoryOrderStore()
+        store = open_store(settings.store)
         hub = ChannelHub()
         recent = RecentEvents()
-        kafka: EventPublisher | None = None
+        kafka = open_kafka(settings.kafka)
         events = Publishers(recent) if kafka is None else Publishers(recent, kafka)
         orders = OrderDesk(store=store, hub=hub, events=events)
         return cls(
