@@ -35,6 +35,17 @@ class LimitSettings:
 class StoreSettings:
     database_url: str | None = None
     """``DATABASE_URL``: PostgreSQL DSN; without it orders live in memory."""
+    pool_min: int = 1
+    """``DB_POOL_MIN``: connections to PostgreSQL kept open while idle (restored after an outage)."""
+    pool_max: int = 10
+    """``DB_POOL_MAX``: connections at most; further concurrent store calls wait for a free one."""
+    timeout_seconds: int = 2
+    """``DB_TIMEOUT_SECONDS``: the longest one store call may take, connecting and waiting for a free
+    connection included, before it fails with ``storage_unavailable``."""
+
+    def __post_init__(self) -> None:
+        if self.pool_min > self.pool_max:
+            raise SettingsError(f"DB_POOL_MIN ({self.pool_min}) must not be above DB_POOL_MAX ({self.pool_max})")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +54,11 @@ class KafkaSettings:
     """``KAFKA_BOOTSTRAP_SERVERS``: without it, events go only to the in-memory log."""
     topic: str = "ws_events"
     """``KAFKA_TOPIC``: where event records go."""
+    buffer_events: int = 100_000
+    """``KAFKA_BUFFER_EVENTS``: records kept for a broker that is away (a few hundred bytes
+    each); past it new records are dropped, counted and logged."""
+    flush_seconds: int = 5
+    """``KAFKA_FLUSH_SECONDS``: at shutdown, how long to keep delivering what is buffered."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,10 +83,17 @@ class Settings:
                 max_body_bytes=_int(env, "HTTP_MAX_BODY_BYTES", 1024 * 1024, low=1024, high=64 * 1024 * 1024),
                 outbox_frames=_int(env, "WS_OUTBOX_FRAMES", 4096, low=16, high=1_000_000),
             ),
-            store=StoreSettings(database_url=env.get("DATABASE_URL") or None),
+            store=StoreSettings(
+                database_url=env.get("DATABASE_URL") or None,
+                pool_min=_int(env, "DB_POOL_MIN", 1, low=0, high=1000),
+                pool_max=_int(env, "DB_POOL_MAX", 10, low=1, high=1000),
+                timeout_seconds=_int(env, "DB_TIMEOUT_SECONDS", 2, low=1, high=300),
+            ),
             kafka=KafkaSettings(
                 bootstrap_servers=env.get("KAFKA_BOOTSTRAP_SERVERS") or None,
                 topic=env.get("KAFKA_TOPIC") or "ws_events",
+                buffer_events=_int(env, "KAFKA_BUFFER_EVENTS", 100_000, low=1, high=10_000_000),
+                flush_seconds=_int(env, "KAFKA_FLUSH_SECONDS", 5, low=0, high=300),
             ),
         )
 

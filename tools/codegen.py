@@ -36,15 +36,20 @@ TARGETS = [
 ]
 
 COMMON_OPTIONS = [
-    "--output-model-type", "msgspec.Struct",
-    "--base-class", "generated.base.StrictStruct",
-    "--target-python-version", "3.11",
+    "--output-model-type",
+    "msgspec.Struct",
+    "--base-class",
+    "generated.base.StrictStruct",
+    "--target-python-version",
+    "3.11",
     "--use-union-operator",
     "--use-standard-collections",
     "--use-schema-description",
     "--disable-timestamp",
-    "--formatters", "ruff-format",
-    "--custom-file-header", HEADER.strip(),
+    "--formatters",
+    "ruff-format",
+    "--custom-file-header",
+    HEADER.strip(),
 ]
 
 
@@ -55,10 +60,15 @@ def generate(into: Path) -> None:
         (into / name).write_text(text, encoding="utf-8")
     for spec, input_type, module, extra in TARGETS:
         command = [
-            sys.executable, "-m", "datamodel_code_generator",
-            "--input", str(SPECS / spec),
-            "--input-file-type", input_type,
-            "--output", str(into / module),
+            sys.executable,
+            "-m",
+            "datamodel_code_generator",
+            "--input",
+            str(SPECS / spec),
+            "--input-file-type",
+            input_type,
+            "--output",
+            str(into / module),
             *COMMON_OPTIONS,
             *extra,
         ]
@@ -98,7 +108,15 @@ def main() -> int:
     args = parser.parse_args()
     if args.check:
         return check()
-    generate(GENERATED)
+    # Generate outside the project, exactly as --check does: the formatter picks up the nearest
+    # ruff settings, so generating in place would format differently from the check.
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(Path(tmp))
+        for stale in GENERATED.glob("*.py"):
+            stale.unlink()
+        GENERATED.mkdir(exist_ok=True)
+        for fresh in Path(tmp).glob("*.py"):
+            (GENERATED / fresh.name).write_text(fresh.read_text(encoding="utf-8"), encoding="utf-8")
     print(f"wrote {GENERATED.relative_to(ROOT)}/")
     return 0
 

@@ -8,7 +8,7 @@ frame decoded again, loosely, to tell the client exactly what is wrong and to ke
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 
@@ -34,18 +34,36 @@ class RejectedFrame(Exception):
 def decode_request(data: str | bytes) -> wire.ClientFrame:
     """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
     try:
-        return _requests.decode(data)
-    except msgspec.ValidationError as exc:
-        raise _explain(data, exc) from None
+        return cast(wire.ClientFrame, _requests.decode(data))
+    except msgspec.ValidationError:
+        return _decode_slowly(data)
     except msgspec.DecodeError as exc:
         raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {exc}"), None) from None
 
 
-def _explain(data: str | bytes, exc: msgspec.ValidationError) -> RejectedFrame:
+def integral_floats_as_ints(value: Any) -> Any:
+    """``1.0`` → ``1`` throughout: JSON Schema counts ``1.0`` as an integer, msgspec does not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {key: integral_floats_as_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [integral_floats_as_ints(item) for item in value]
+    return value
+
+
+def _decode_slowly(data: str | bytes) -> wire.ClientFrame:
     try:
         value: Any = _anything.decode(data)
     except msgspec.DecodeError as decode_error:
-        return RejectedFrame(InvalidJson(f"Frame is not valid JSON: {decode_error}"), None)
+        raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {decode_error}"), None) from None
+    try:
+        return cast(wire.ClientFrame, msgspec.convert(integral_floats_as_ints(value), wire.ClientFrame))
+    except msgspec.ValidationError as exc:
+        raise _explain(value, exc) from None
+
+
+def _explain(value: Any, exc: msgspec.ValidationError) -> RejectedFrame:
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"
         return RejectedFrame(InvalidFrame(f"A frame must be a JSON object, got {kind}"), None)

@@ -7,11 +7,11 @@ from typing import Any
 from generated import ws_messages as wire
 from service.actions.frames import event_frame
 from service.actions.session import Origin
-from service.events.publisher import EventPublisher
+from service.events.publisher import EventSink
 
 
 def emit(
-    publisher: EventPublisher, name: wire.EventName, data: dict[str, Any], origin: Origin, *, key: str
+    publisher: EventSink, name: wire.EventName, data: dict[str, Any], origin: Origin, *, key: str
 ) -> wire.EventFrame:
     """Make the ``event`` frame for ``origin`` and publish its record under ``key``."""
     frame = event_frame(name, data, origin.request_id)

@@ -14,7 +14,7 @@ from service.actions.events import emit
 from service.actions.frames import encode, event_frame, wire_order
 from service.actions.session import Origin
 from service.channels.hub import ChannelHub
-from service.events.publisher import EventPublisher
+from service.events.publisher import EventSink
 from service.orders.model import NewOrder, Order, OrderStatus, StatusChange
 from service.orders.store import OrderStore
 
@@ -22,7 +22,7 @@ from service.orders.store import OrderStore
 class OrderDesk:
     """Reads and changes orders; announces every change."""
 
-    def __init__(self, *, store: OrderStore, hub: ChannelHub, events: EventPublisher) -> None:
+    def __init__(self, *, store: OrderStore, hub: ChannelHub, events: EventSink) -> None:
         self.store = store
         self._hub = hub
         self._events = events

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-
 from generated import ws_messages as wire
 from service.actions.decode import RejectedFrame, decode_request
 from service.actions.events import emit
@@ -19,7 +18,7 @@ from service.actions.orders import OrderDesk
 from service.actions.session import Origin
 from service.channels.hub import ChannelHub
 from service.errors import ServiceError
-from service.events.publisher import EventPublisher
+from service.events.publisher import EventSink
 from service.orders.model import NewOrder, OrderStatus
 
 log = logging.getLogger("service.actions")
@@ -30,7 +29,7 @@ Frames = list[wire.ServerFrame]
 class ActionProtocol:
     """Answers WebSocket requests."""
 
-    def __init__(self, *, orders: OrderDesk, hub: ChannelHub, events: EventPublisher) -> None:
+    def __init__(self, *, orders: OrderDesk, hub: ChannelHub, events: EventSink) -> None:
         self._orders = orders
         self._hub = hub
         self._events = events
@@ -43,8 +42,12 @@ class ActionProtocol:
             log.info(
                 "frame rejected: %s",
                 rejected.error.message,
-                extra={"event": "frame.rejected", "channel": origin.channel,
-                       "request_id": rejected.request_id, "error_code": rejected.error.code},
+                extra={
+                    "event": "frame.rejected",
+                    "channel": origin.channel,
+                    "request_id": rejected.request_id,
+                    "error_code": rejected.error.code,
+                },
             )
             return [error_frame(rejected.error, rejected.request_id)]
         request_id = request.request_id if isinstance(request.request_id, str) else None
@@ -53,7 +56,7 @@ class ActionProtocol:
 
     async def handle(self, request: wire.ClientFrame, origin: Origin) -> Frames:
         """Answer a decoded request: ``ack``, the action's frames, then ``event`` (or ``error``)."""
-        action = wire.ActionName(type(request).__struct_config__.tag)
+        action = wire.ActionName(str(type(request).__struct_config__.tag))
         frames: Frames = [wire.AckFrame(ts=now(), request_id=origin.request_id, action=action)]
         try:
             frames.extend(await self._perform(request, origin))
@@ -64,8 +67,12 @@ class ActionProtocol:
             "%s answered with %d frames",
             action.value,
             len(frames),
-            extra={"event": last.event.value if isinstance(last, wire.EventFrame) else "action.failed",
-                   "action": action.value, "channel": origin.channel, "request_id": origin.request_id},
+            extra={
+                "event": last.event.value if isinstance(last, wire.EventFrame) else "action.failed",
+                "action": action.value,
+                "channel": origin.channel,
+                "request_id": origin.request_id,
+            },
         )
         return frames
 
@@ -75,12 +82,16 @@ class ActionProtocol:
         match request:
             case wire.EchoRequest(payload=payload):
                 data = payload if isinstance(payload, dict) else {}
-                return [wire.EchoFrame(ts=now(), request_id=rid, data=data),
-                        emit(self._events, wire.EventName.ws_echo, data, origin, key=key)]
+                return [
+                    wire.EchoFrame(ts=now(), request_id=rid, data=data),
+                    emit(self._events, wire.EventName.ws_echo, data, origin, key=key),
+                ]
             case wire.TripletDemoRequest():
-                return [wire.StepFrame(ts=now(), request_id=rid, step=1),
-                        wire.StepFrame(ts=now(), request_id=rid, step=2),
-                        emit(self._events, wire.EventName.ws_triplet_demo, {"steps": 2}, origin, key=key)]
+                return [
+                    wire.StepFrame(ts=now(), request_id=rid, step=1),
+                    wire.StepFrame(ts=now(), request_id=rid, step=2),
+                    emit(self._events, wire.EventName.ws_triplet_demo, {"steps": 2}, origin, key=key),
+                ]
             case wire.PingRequest():
                 return [emit(self._events, wire.EventName.ws_pong, {}, origin, key=key)]
             case wire.BroadcastRequest(payload=wire.BroadcastPayload(message=message)):
@@ -88,19 +99,32 @@ class ActionProtocol:
             case wire.GetOrderRequest(payload=wire.GetOrderPayload(id=order_id)):
                 order = await self._orders.get(order_id)
                 data = {"id": order_id, "found": order is not None}
-                return [wire.OrderFrame(ts=now(), request_id=rid, data=wire_order(order) if order else None),
-                        emit(self._events, wire.EventName.order_viewed, data, origin, key=f"order-{order_id}")]
+                return [
+                    wire.OrderFrame(ts=now(), request_id=rid, data=wire_order(order) if order else None),
+                    emit(self._events, wire.EventName.order_viewed, data, origin, key=f"order-{order_id}"),
+                ]
             case wire.ListOrdersRequest(payload=payload):
                 limit = payload.limit if isinstance(payload, wire.ListOrdersPayload) else 10
                 limit = limit if isinstance(limit, int) else 10
                 orders = await self._orders.list_recent(limit)
-                return [wire.OrdersFrame(ts=now(), request_id=rid, data=[wire_order(o) for o in orders]),
-                        emit(self._events, wire.EventName.order_listed,
-                             {"count": len(orders), "limit": limit}, origin, key=key)]
+                return [
+                    wire.OrdersFrame(ts=now(), request_id=rid, data=[wire_order(o) for o in orders]),
+                    emit(
+                        self._events,
+                        wire.EventName.order_listed,
+                        {"count": len(orders), "limit": limit},
+                        origin,
+                        key=key,
+                    ),
+                ]
             case wire.CreateOrderRequest(payload=payload):
                 amount = payload.amount if isinstance(payload.amount, str) else "0"
-                new = NewOrder(customer=payload.customer, product=payload.product,
-                               quantity=payload.quantity, amount=Decimal(amount))
+                new = NewOrder(
+                    customer=payload.customer,
+                    product=payload.product,
+                    quantity=payload.quantity,
+                    amount=Decimal(amount),
+                )
                 order, event = await self._orders.create(new, origin)
                 return [wire.OrderFrame(ts=now(), request_id=rid, data=wire_order(order)), event]
             case wire.ChangeStatusRequest(payload=wire.ChangeStatusPayload(id=order_id, status=status)):
@@ -111,20 +135,24 @@ class ActionProtocol:
     def _broadcast(self, message: str, origin: Origin) -> Frames:
         channel = origin.channel or "general"
         ts = now()
-        others = encode(wire.BroadcastFrame(ts=ts, request_id=None, channel=channel, message=message,
-                                            source=wire.Source.ws))
+        others = encode(
+            wire.BroadcastFrame(
+                ts=ts, request_id=None, channel=channel, message=message, source=wire.Source.ws
+            )
+        )
         delivered = self._hub.to_channel(channel, others, exclude=origin.recipient) + 1
-        own = wire.BroadcastFrame(ts=ts, request_id=origin.request_id, channel=channel, message=message,
-                                  source=wire.Source.ws)
+        own = wire.BroadcastFrame(
+            ts=ts, request_id=origin.request_id, channel=channel, message=message, source=wire.Source.ws
+        )
         data = {"channel": channel, "message": message, "delivered": delivered}
         return [own, emit(self._events, wire.EventName.ws_broadcast, data, origin, key=channel)]
 
 
 def broadcast_from_rest(hub: ChannelHub, channel: str, message: str) -> int:
     """``POST /broadcast``: one ``broadcast`` frame, encoded once, to every client of ``channel``."""
-    frame = encode(wire.BroadcastFrame(ts=now(), request_id=None, channel=channel, message=message,
-                                       source=wire.Source.rest))
+    frame = encode(
+        wire.BroadcastFrame(
+            ts=now(), request_id=None, channel=channel, message=message, source=wire.Source.rest
+        )
+    )
     return hub.to_channel(channel, frame)
-
-
-

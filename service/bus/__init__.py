@@ -8,6 +8,9 @@ from service.settings import KafkaSettings
 
 def open_kafka(settings: KafkaSettings) -> EventPublisher | None:
     """The Kafka publisher when ``KAFKA_BOOTSTRAP_SERVERS`` is set, else ``None``."""
-    if settings.bootstrap_servers:
-        raise NotImplementedError("Kafka publishing is not built yet; unset KAFKA_BOOTSTRAP_SERVERS")
-    return None
+    if not settings.bootstrap_servers:
+        return None
+    # Imported here so that a service without a broker never loads aiokafka.
+    from service.bus.kafka import KafkaPublisher
+
+    return KafkaPublisher(settings)

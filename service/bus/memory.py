@@ -28,7 +28,9 @@ class RecentEvents:
     def health(self) -> PublisherHealth:
         return PublisherHealth(status="up", published=self._published, buffered=len(self._records))
 
-    def query(self, *, limit: int, event: str | None = None, request_id: str | None = None) -> list[EventRecord]:
+    def query(
+        self, *, limit: int, event: str | None = None, request_id: str | None = None
+    ) -> list[EventRecord]:
         """Up to ``limit`` records, newest first, filtered by event name and request id."""
         found: list[EventRecord] = []
         for record in reversed(self._records):

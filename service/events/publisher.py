@@ -21,15 +21,18 @@ class PublisherHealth:
     error: str | None = None
 
 
-class EventPublisher(Protocol):
-    """Carries event records away from the request path.
-
-    ``publish`` never blocks and never raises: a publisher that cannot deliver now buffers
-    (up to a bound) or counts what it drops.
-    """
+class EventSink(Protocol):
+    """Where the request path hands event records over. ``publish`` never blocks, never raises."""
 
     def publish(self, record: EventRecord, *, key: str) -> None:
         """Hand over one record; ``key`` keeps one order's (or one channel's) records in order."""
+
+
+class EventPublisher(EventSink, Protocol):
+    """Carries event records away from the request path.
+
+    A publisher that cannot deliver now buffers (up to a bound) or counts what it drops.
+    """
 
     async def start(self) -> None:
         """Begin delivering."""
@@ -44,7 +47,7 @@ class EventPublisher(Protocol):
 class Publishers:
     """Several publishers behind one: every record goes to each."""
 
-    def __init__(self, *publishers: EventPublisher) -> None:
+    def __init__(self, *publishers: EventSink) -> None:
         self._publishers = publishers
 
     def publish(self, record: EventRecord, *, key: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar import Request
 
-from service.actions.decode import validation_error
+from service.actions.decode import integral_floats_as_ints, validation_error
 from service.errors import InvalidJson, ServiceError, ValidationFailed
 
 T = TypeVar("T")
@@ -26,10 +26,14 @@ def int_param(raw: str | None, *, pointer: str, low: int, high: int, default: in
         return default
     digits = raw[1:] if raw[:1] in "+-" else raw
     if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
-        raise ValidationFailed(f"Parameter {pointer} must be a whole number, got {raw[:40]!r}", pointer=pointer)
+        raise ValidationFailed(
+            f"Parameter {pointer} must be a whole number, got {raw[:40]!r}", pointer=pointer
+        )
     value = int(raw)
     if not low <= value <= high:
-        raise ValidationFailed(f"Parameter {pointer} must be between {low} and {high}, got {value}", pointer=pointer)
+        raise ValidationFailed(
+            f"Parameter {pointer} must be between {low} and {high}, got {value}", pointer=pointer
+        )
     return value
 
 
@@ -59,9 +63,15 @@ async def json_body(request: Request[Any, Any, Any], into: type[T]) -> T:
     body = await request.body()
     try:
         return msgspec.json.decode(body, type=into)
+    except msgspec.ValidationError:
+        pass
+    except msgspec.DecodeError as exc:
+        raise InvalidJson(f"The body is not valid JSON: {exc}") from None
+    try:
+        return msgspec.convert(integral_floats_as_ints(msgspec.json.decode(body)), into)
     except msgspec.ValidationError as exc:
         error = validation_error(str(exc))
         pointer = "/body" + (error.pointer if error.pointer != "/" else "")
-        raise ValidationFailed(error.message.rsplit(" at ", 1)[0] + f" at {pointer}", pointer=pointer) from None
-    except msgspec.DecodeError as exc:
-        raise InvalidJson(f"The body is not valid JSON: {exc}") from None
+        raise ValidationFailed(
+            error.message.rsplit(" at ", 1)[0] + f" at {pointer}", pointer=pointer
+        ) from None

@@ -32,8 +32,14 @@ _CODES_BY_STATUS = {
 }
 
 
-def problem(status: int, code: rest.Code, detail: str, *, errors: list[rest.FieldError] | None = None,
-            headers: dict[str, str] | None = None) -> Response[bytes]:
+def problem(
+    status: int,
+    code: rest.Code,
+    detail: str,
+    *,
+    errors: list[rest.FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[bytes]:
     body = rest.Problem(
         type="about:blank",
         title=HTTPStatus(status).phrase,
@@ -54,7 +60,9 @@ def service_error_response(_: Request[Any, Any, Any], exc: ServiceError) -> Resp
 
 def http_error_response(_: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     status = exc.status_code
-    code = _CODES_BY_STATUS.get(status, rest.Code.internal_error if status >= 500 else rest.Code.validation_error)
+    code = _CODES_BY_STATUS.get(
+        status, rest.Code.internal_error if status >= 500 else rest.Code.validation_error
+    )
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
     return problem(status, code, detail, headers=dict(exc.headers or {}))
 

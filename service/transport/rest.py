@@ -6,7 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from litestar import Request, Response, get, patch, post
+from litestar import HttpMethod, Request, Response, get, patch, post, route
+from litestar.handlers import HTTPRouteHandler
 
 from generated import rest_models as rest
 from service.actions.frames import wire_order
@@ -25,9 +26,14 @@ MAX_ORDER_ID = 2_147_483_647
 def _order(order: Order) -> rest.Order:
     wire = wire_order(order)
     return rest.Order(
-        id=wire.id, customer=wire.customer, product=wire.product, quantity=wire.quantity,
-        amount=wire.amount, status=rest.OrderStatus(wire.status.value),
-        created_at=wire.created_at, updated_at=wire.updated_at,
+        id=wire.id,
+        customer=wire.customer,
+        product=wire.product,
+        quantity=wire.quantity,
+        amount=wire.amount,
+        status=rest.OrderStatus(wire.status.value),
+        created_at=wire.created_at,
+        updated_at=wire.updated_at,
     )
 
 
@@ -65,7 +71,9 @@ async def list_orders(request: Request[Any, Any, Any], runtime: Runtime) -> list
 async def create_order(request: Request[Any, Any, Any], runtime: Runtime) -> rest.Order:
     body = await json_body(request, rest.CreateOrder)
     amount = body.amount if isinstance(body.amount, str) else "0"
-    new = NewOrder(customer=body.customer, product=body.product, quantity=body.quantity, amount=Decimal(amount))
+    new = NewOrder(
+        customer=body.customer, product=body.product, quantity=body.quantity, amount=Decimal(amount)
+    )
     order, _ = await runtime.orders.create(new, REST)
     return _order(order)
 
@@ -92,14 +100,21 @@ async def list_events(request: Request[Any, Any, Any], runtime: Runtime) -> list
     limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=1000, default=50)
     event = single(request, "event")
     if event is not None and event not in rest.EventName._value2member_map_:
-        raise ValidationFailed(f"Parameter /query/event must be an event name, got {event[:40]!r}",
-                               pointer="/query/event")
-    request_id = str_param(single(request, "request_id"), pointer="/query/request_id", max_length=128,
-                           required=False)
+        raise ValidationFailed(
+            f"Parameter /query/event must be an event name, got {event[:40]!r}", pointer="/query/event"
+        )
+    request_id = str_param(
+        single(request, "request_id"), pointer="/query/request_id", max_length=128, required=False
+    )
     records = runtime.recent_events.query(limit=limit, event=event, request_id=request_id)
     return [
-        rest.EventRecord(event=rest.EventName(r.event.value), ts=r.ts, request_id=r.request_id,
-                         channel=r.channel, data=r.data)
+        rest.EventRecord(
+            event=rest.EventName(r.event.value),
+            ts=r.ts,
+            request_id=r.request_id,
+            channel=r.channel,
+            data=r.data,
+        )
         for r in records
     ]
 
@@ -114,5 +129,32 @@ def asyncapi_spec() -> Response[bytes]:
     return Response((SPECS / "asyncapi.yaml").read_bytes(), media_type="application/yaml")
 
 
-ROUTES = [health, stats, broadcast, list_orders, create_order, get_order, change_order_status, list_events,
-          openapi_spec, asyncapi_spec]
+def _allow(path: str, methods: str) -> HTTPRouteHandler:
+    # Litestar's own OPTIONS handler reports the methods of the first handler on a path only
+    # (``Allow: GET, OPTIONS`` for ``/orders``), so every path gets its own, from the table.
+    @route(path, http_method=[HttpMethod.OPTIONS], status_code=204, sync_to_thread=False)
+    def options() -> Response[None]:
+        return Response(None, status_code=204, headers={"Allow": methods})
+
+    return options
+
+
+_HANDLERS = [
+    health,
+    stats,
+    broadcast,
+    list_orders,
+    create_order,
+    get_order,
+    change_order_status,
+    list_events,
+    openapi_spec,
+    asyncapi_spec,
+]
+_METHODS: dict[str, set[str]] = {}
+for _handler in _HANDLERS:
+    for _path in _handler.paths:
+        _METHODS.setdefault(_path, {"OPTIONS"}).update(_handler.http_methods)
+
+# The OPTIONS handlers go first: a path registered without one gets Litestar's own.
+ROUTES = [*(_allow(path, ", ".join(sorted(methods))) for path, methods in _METHODS.items()), *_HANDLERS]

@@ -50,8 +50,10 @@ class Connection:
         await self._send({"type": "websocket.send", "text": text})
 
     def _overflowed(self) -> None:
-        log.warning("closing a client that does not read", extra={"event": "ws.outbox_overflow",
-                                                                   "channel": self.channel})
+        log.warning(
+            "closing a client that does not read",
+            extra={"event": "ws.outbox_overflow", "channel": self.channel},
+        )
         if self.writer is not None:
             self.writer.cancel()
         asyncio.get_running_loop().create_task(self._close(OVERFLOW_CLOSE, "outbound queue overflow"))
@@ -116,11 +118,23 @@ async def _deny(scope: Scope, send: Any, refused: ValidationFailed) -> None:
         await send({"type": "websocket.close", "code": 1008, "reason": refused.message[:120]})
         return
     body = msgspec.json.encode(
-        rest.Problem(type="about:blank", title="Bad Request", status=400, code=rest.Code.validation_error,
-                     detail=refused.message,
-                     errors=[rest.FieldError(pointer=refused.pointer, message=refused.message)])
+        rest.Problem(
+            type="about:blank",
+            title="Bad Request",
+            status=400,
+            code=rest.Code.validation_error,
+            detail=refused.message,
+            errors=[rest.FieldError(pointer=refused.pointer, message=refused.message)],
+        )
     )
-    await send({"type": "websocket.http.response.start", "status": 400,
-                "headers": [(b"content-type", b"application/problem+json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "websocket.http.response.start",
+            "status": 400,
+            "headers": [
+                (b"content-type", b"application/problem+json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "websocket.http.response.body", "body": body})

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import websockets
 from websockets.asyncio.client import ClientConnection
@@ -53,7 +53,7 @@ class ContractClient:
         """The next frame, checked against the spec."""
         raw = await asyncio.wait_for(self.connection.recv(), timeout)
         assert isinstance(raw, str), f"server sent a binary frame: {raw!r}"
-        frame = json.loads(raw)
+        frame = cast(Frame, json.loads(raw))
         self.contract.check_server_frame(frame)
         self.received.append(frame)
         if frame.get("request_id") is None:
@@ -74,8 +74,9 @@ class ContractClient:
             if frame["type"] in _FINAL:
                 return frames
 
-    async def request(self, action: str, payload: Frame | None = None, *, request_id: str,
-                      timeout: float = 5.0) -> list[Frame]:
+    async def request(
+        self, action: str, payload: Frame | None = None, *, request_id: str, timeout: float = 5.0
+    ) -> list[Frame]:
         """Send a valid request and collect its answers."""
         frame: Frame = {"action": action, "request_id": request_id}
         if payload is not None:
@@ -83,7 +84,9 @@ class ContractClient:
         await self.send(frame)
         return await self.answers(request_id, timeout)
 
-    async def raw_request(self, data: str | bytes, *, request_id: str | None, timeout: float = 5.0) -> list[Frame]:
+    async def raw_request(
+        self, data: str | bytes, *, request_id: str | None, timeout: float = 5.0
+    ) -> list[Frame]:
         """Send anything and collect the answers carrying ``request_id``."""
         await self.send_raw(data)
         return await self.answers(request_id, timeout)

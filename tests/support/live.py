@@ -55,8 +55,13 @@ class LiveService:
         return int(self.process.returncode)
 
 
-def start_service(log_path: Path, env: Mapping[str, str] | None = None, *, port: int | None = None,
-                  ready_timeout: float = 20) -> LiveService:
+def start_service(
+    log_path: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    port: int | None = None,
+    ready_timeout: float = 20,
+) -> LiveService:
     """Start the service the way the README does and wait until ``/health`` answers."""
     port = port or free_port()
     full_env = {

@@ -1,0 +1,1 @@
+"""Tests of the QA Kit WS service and of its specs."""

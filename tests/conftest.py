@@ -1,0 +1,19 @@
+"""Fixtures shared by every test folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.live import LiveService, start_service
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
+    """The service as the README runs it (in-memory store, no broker), on a free port."""
+    log_path = Path(tmp_path_factory.mktemp("live")) / "service.log"
+    service = start_service(log_path)
+    yield service
+    service.stop()

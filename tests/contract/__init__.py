@@ -1,0 +1,1 @@
+"""Contract tests: the specs themselves and frames against them."""
