@@ -1,7 +1,9 @@
 """Logging: one JSON object per line on stdout, in the Elastic Common Schema.
 
-Records carry ``request_id``, ``channel``, ``action`` and ``event`` as fields, so Filebeat →
-Elasticsearch → Kibana can filter on them. Formatting and writing happen on a background
+Records carry ``request_id``, ``channel`` and ``action`` as fields and the event name as ECS
+``event.action`` (``event`` is an ECS object, so a plain ``event`` string would clash with the
+``filebeat-*`` mapping), so Kibana can filter on ``request_id : "r-echo-1"`` or
+``event.action : "ws.echo"``. Formatting and writing happen on a background
 thread behind a queue, so a log call on the request path never waits for stdout.
 """
 
@@ -24,7 +26,7 @@ def configure_logging(level: str) -> None:
     if _listener is not None:
         _listener.stop()
     stream = logging.StreamHandler(sys.stdout)
-    stream.setFormatter(ecs_logging.StdlibFormatter(exclude_fields=["process", "log.original"]))
+    stream.setFormatter(ecs_logging.StdlibFormatter(exclude_fields=["process", "log.original", "log.origin", "color_message"]))
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     _listener = logging.handlers.QueueListener(records, stream, respect_handler_level=False)
     _listener.start()

@@ -45,7 +45,9 @@ class StoreSettings:
 
     def __post_init__(self) -> None:
         if self.pool_min > self.pool_max:
-            raise SettingsError(f"DB_POOL_MIN ({self.pool_min}) must not be above DB_POOL_MAX ({self.pool_max})")
+            raise SettingsError(
+                f"DB_POOL_MIN ({self.pool_min}) must not exceed DB_POOL_MAX ({self.pool_max})"
+            )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

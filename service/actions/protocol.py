@@ -43,7 +43,7 @@ class ActionProtocol:
                 "frame rejected: %s",
                 rejected.error.message,
                 extra={
-                    "event": "frame.rejected",
+                    "event.action": "frame.rejected",
                     "channel": origin.channel,
                     "request_id": rejected.request_id,
                     "error_code": rejected.error.code,
@@ -68,7 +68,7 @@ class ActionProtocol:
             action.value,
             len(frames),
             extra={
-                "event": last.event.value if isinstance(last, wire.EventFrame) else "action.failed",
+                "event.action": last.event.value if isinstance(last, wire.EventFrame) else "action.failed",
                 "action": action.value,
                 "channel": origin.channel,
                 "request_id": origin.request_id,

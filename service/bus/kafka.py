@@ -137,6 +137,7 @@ class KafkaPublisher:
                 return
             except Exception as error:  # whatever went wrong, keep the records and retry
                 self._went_down(error)
+                self._report_drops()
             await self._disconnect()
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_SECONDS[1])
@@ -226,7 +227,7 @@ class KafkaPublisher:
         now = time.monotonic()
         if fresh and (now - self._drops_logged_at >= DROP_LOG_SECONDS or self._closing):
             log.warning(
-                "dropped %d event records (buffer full or record too large), %d in all",
+                "dropped %d event record(s) (buffer full or record too large), %d in all",
                 fresh,
                 self._backlog.dropped,
                 extra={"event": "kafka.dropped", "kafka_topic": self._topic},

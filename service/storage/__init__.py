@@ -10,5 +10,8 @@ from service.storage.memory import InMemoryOrderStore
 def open_store(settings: StoreSettings) -> OrderStore:
     """The store the settings ask for: PostgreSQL when ``DATABASE_URL`` is set, else memory."""
     if settings.database_url:
-        raise NotImplementedError("PostgreSQL storage is not built yet; unset DATABASE_URL")
+        # Imported here so that the default, embedded setup never loads the database driver.
+        from service.storage.postgres import PostgresOrderStore
+
+        return PostgresOrderStore(settings)
     return InMemoryOrderStore()

@@ -17,11 +17,11 @@ from typing import Any
 
 import asyncpg
 
-from service.errors import InvalidTransition, OrderNotFound, StorageUnavailable
+from service.errors import OrderNotFound, StorageUnavailable
 from service.orders.model import NewOrder, Order, OrderStatus, StatusChange
 from service.orders.status import check_transition, sources_of
 from service.settings import StoreSettings
-from service.storage.postgres_outage import outage_reason, schema_missing
+from service.storage.postgres_outage import describe, outage_reason, schema_missing
 from service.storage.postgres_schema import prepare
 
 log = logging.getLogger("service.storage")
@@ -32,19 +32,28 @@ logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)
 MAX_ORDER_ID = 2_147_483_647
 """The column is ``integer``: a larger id names no order (and cannot be sent as a parameter)."""
 
-_COLUMNS = "id, customer, product, quantity, amount, status, created_at, updated_at"
-_GET = f"SELECT {_COLUMNS} FROM orders WHERE id = $1"
-_LIST = f"SELECT {_COLUMNS} FROM orders ORDER BY created_at DESC, id DESC LIMIT $1"
-_CREATE = f"INSERT INTO orders (customer, product, quantity, amount) VALUES ($1, $2, $3, $4) RETURNING {_COLUMNS}"
+# Literal SQL only, every value a bound parameter.
+_GET = """
+SELECT id, customer, product, quantity, amount, status, created_at, updated_at FROM orders WHERE id = $1
+"""
+_LIST = """
+SELECT id, customer, product, quantity, amount, status, created_at, updated_at FROM orders
+ORDER BY created_at DESC, id DESC LIMIT $1
+"""
+_CREATE = """
+INSERT INTO orders (customer, product, quantity, amount) VALUES ($1, $2, $3, $4)
+RETURNING id, customer, product, quantity, amount, status, created_at, updated_at
+"""
 # One statement: ``old`` locks the row and reads the status it really had (after any concurrent
 # change committed), the update happens only from an allowed source, and a row with a null
 # ``id`` says "refused" while no row at all says "no such order". No lost update, no race.
-_CHANGE_STATUS = f"""
+_CHANGE_STATUS = """
 WITH old AS (SELECT id, status FROM orders WHERE id = $1 FOR UPDATE),
 changed AS (
     UPDATE orders SET status = $2, updated_at = now() FROM old
     WHERE orders.id = old.id AND old.status = ANY($3::text[])
-    RETURNING {", ".join(f"orders.{column}" for column in _COLUMNS.split(", "))}
+    RETURNING orders.id, orders.customer, orders.product, orders.quantity, orders.amount,
+              orders.status, orders.created_at, orders.updated_at
 )
 SELECT old.status AS previous, changed.* FROM old LEFT JOIN changed ON true
 """
@@ -61,22 +70,15 @@ class PostgresOrderStore:
         self._dsn = settings.database_url
         self._settings = settings
         self._timeout = float(settings.timeout_seconds)
-        self._pool: asyncpg.Pool | None = None
+        self._pool: asyncpg.Pool[asyncpg.Record] | None = None
         self._prepared = False
         self._preparing: asyncio.Task[None] | None = None
         self._down: str | None = None
 
     async def start(self) -> None:
-        # init_size=0: creating the pool opens no connection, so it cannot fail when PostgreSQL
-        # is away; the pool then keeps pool_min connections open in the background.
-        self._pool = await asyncpg.create_pool(
-            self._dsn,
-            init_size=0,
-            min_size=self._settings.pool_min,
-            max_size=self._settings.pool_max,
-            **self._connect_options(),
-        )
-        with contextlib.suppress(StorageUnavailable):  # logged; the next call tries again
+        # A database that is away is no reason to crash: the outage is logged, /health says
+        # "down", and the next call tries again.
+        with contextlib.suppress(StorageUnavailable):
             async with self._connection():
                 pass
 
@@ -117,8 +119,9 @@ class PostgresOrderStore:
             raise OrderNotFound(order_id)
         previous = OrderStatus(row["previous"])
         if row["id"] is None:
-            check_transition(order_id, previous, status)  # raises: the status it had allows no such change
-            raise InvalidTransition(order_id, current=previous.value, requested=status.value, allowed=[])
+            # Refused: the status it had, read under the row lock, does not lead to ``status``.
+            check_transition(order_id, previous, status)
+            raise AssertionError(f"{previous} -> {status} is allowed, yet not among sources_of({status})")
         return StatusChange(order=_order(row), previous=previous)
 
     async def check(self) -> str | None:
@@ -132,12 +135,11 @@ class PostgresOrderStore:
     @contextlib.asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.pool.PoolConnectionProxy[Any]]:
         """A pooled connection to a migrated database, all within the time bound."""
-        if self._pool is None:
-            raise StorageUnavailable("The order store is not started")
         try:
             async with asyncio.timeout(self._timeout):
-                if not self._prepared:
+                if not self._prepared or self._pool is None:
                     await asyncio.shield(self._preparation())
+                assert self._pool is not None  # made by the preparation
                 async with self._pool.acquire() as connection:
                     self._mark_up()
                     yield connection
@@ -163,7 +165,16 @@ class PostgresOrderStore:
         try:
             await prepare(connection)
         finally:
-            connection.terminate()
+            with contextlib.suppress(Exception):  # a connection that broke is dropped all the same
+                await connection.close(timeout=self._timeout)
+        if self._pool is None:
+            # Made once, after the first success: from then on the pool reconnects by itself.
+            self._pool = await asyncpg.create_pool(
+                self._dsn,
+                min_size=self._settings.pool_min,
+                max_size=self._settings.pool_max,
+                **self._connect_options(),
+            )
         self._prepared = True
 
     def _connect_options(self) -> dict[str, Any]:
@@ -177,10 +188,10 @@ class PostgresOrderStore:
 
     def _mark_down(self, reason: str, error: Exception) -> None:
         if reason != self._down:
-            # No exc_info: the driver's message and trace may carry the DSN. A bad migration is
-            # the exception: its name is all an operator needs to find it.
-            log.warning("order store unavailable: %s (%s)", reason, type(error).__name__,
-                        extra={"event": "store.down"})
+            # No exc_info: the driver's messages and stack frames may carry the DSN.
+            log.warning(
+                "order store unavailable: %s (%s)", reason, describe(error), extra={"event": "store.down"}
+            )
         self._down = reason
 
     def _mark_up(self) -> None:

@@ -42,6 +42,14 @@ def outage_reason(error: BaseException) -> str | None:
     return None
 
 
+def describe(error: BaseException) -> str:
+    """For the log: the failure's class, and which migration failed; never the driver's message."""
+    if isinstance(error, BadMigrationError):
+        cause = f" ({type(error.__cause__).__name__})" if error.__cause__ else ""
+        return f"{error}{cause}"  # "Failed to apply <migration id>"
+    return type(error).__name__
+
+
 def schema_missing(error: BaseException) -> bool:
     """Whether the database lost the tables (dropped, or a new database at the same URL)."""
     return isinstance(error, asyncpg.UndefinedTableError)

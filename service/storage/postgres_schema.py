@@ -49,6 +49,9 @@ async def _seed_demo_orders(connection: asyncpg.Connection) -> None:
             return
         await connection.executemany(
             "INSERT INTO orders (customer, product, quantity, amount, status) VALUES ($1, $2, $3, $4, $5)",
-            [(new.customer, new.product, new.quantity, new.amount, status.value) for new, status in DEMO_ORDERS],
+            [
+                (new.customer, new.product, new.quantity, new.amount, status.value)
+                for new, status in DEMO_ORDERS
+            ],
         )
     log.info("seeded %d demo orders", len(DEMO_ORDERS), extra={"event": "store.seeded"})

@@ -68,7 +68,7 @@ def http_error_response(_: Request[Any, Any, Any], exc: HTTPException) -> Respon
 
 
 def unexpected_error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, extra={"event": "http.error"})
+    log.exception("unhandled error on %s %s", request.method, request.url.path, extra={"event.action": "http.error"})
     return problem(500, rest.Code.internal_error, "The service failed to handle this request")
 
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from litestar import HttpMethod, Request, Response, get, patch, post, route
+from litestar.di import NamedDependency
 from litestar.handlers import HTTPRouteHandler
+from litestar.params import FromPath
 
 from generated import rest_models as rest
 from service.actions.frames import wire_order
@@ -42,17 +44,19 @@ def _order_id(raw: str) -> int:
 
 
 @get("/health")
-async def health(runtime: Runtime) -> rest.Health:
+async def health(runtime: NamedDependency[Runtime]) -> rest.Health:
     return await runtime.health()
 
 
 @get("/stats")
-async def stats(runtime: Runtime) -> rest.Stats:
+async def stats(runtime: NamedDependency[Runtime]) -> rest.Stats:
     return rest.Stats(total=runtime.hub.total, channels=runtime.hub.counts())
 
 
 @post("/broadcast", status_code=200)
-async def broadcast(request: Request[Any, Any, Any], runtime: Runtime) -> rest.BroadcastResult:
+async def broadcast(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> rest.BroadcastResult:
     message = str_param(single(request, "message"), pointer="/query/message", max_length=4096, required=True)
     channel = single(request, "channel")
     channel = DEFAULT_CHANNEL if channel is None else checked_channel(channel, pointer="/query/channel")
@@ -62,13 +66,13 @@ async def broadcast(request: Request[Any, Any, Any], runtime: Runtime) -> rest.B
 
 
 @get("/orders")
-async def list_orders(request: Request[Any, Any, Any], runtime: Runtime) -> list[rest.Order]:
+async def list_orders(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> list[rest.Order]:
     limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=100, default=10)
     return [_order(order) for order in await runtime.orders.list_recent(limit)]
 
 
 @post("/orders", status_code=201)
-async def create_order(request: Request[Any, Any, Any], runtime: Runtime) -> rest.Order:
+async def create_order(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> rest.Order:
     body = await json_body(request, rest.CreateOrder)
     amount = body.amount if isinstance(body.amount, str) else "0"
     new = NewOrder(
@@ -79,7 +83,7 @@ async def create_order(request: Request[Any, Any, Any], runtime: Runtime) -> res
 
 
 @get("/orders/{order_id:str}")
-async def get_order(order_id: str, runtime: Runtime) -> rest.Order:
+async def get_order(order_id: FromPath[str], runtime: NamedDependency[Runtime]) -> rest.Order:
     number = _order_id(order_id)
     order = await runtime.orders.get(number)
     if order is None:
@@ -88,7 +92,9 @@ async def get_order(order_id: str, runtime: Runtime) -> rest.Order:
 
 
 @patch("/orders/{order_id:str}/status")
-async def change_order_status(order_id: str, request: Request[Any, Any, Any], runtime: Runtime) -> rest.Order:
+async def change_order_status(
+    order_id: FromPath[str], request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> rest.Order:
     number = _order_id(order_id)
     body = await json_body(request, rest.StatusChange)
     change, _ = await runtime.orders.change_status(number, OrderStatus(body.status.value), REST)
@@ -96,7 +102,9 @@ async def change_order_status(order_id: str, request: Request[Any, Any, Any], ru
 
 
 @get("/events")
-async def list_events(request: Request[Any, Any, Any], runtime: Runtime) -> list[rest.EventRecord]:
+async def list_events(
+    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
+) -> list[rest.EventRecord]:
     limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=1000, default=50)
     event = single(request, "event")
     if event is not None and event not in rest.EventName._value2member_map_:

@@ -52,7 +52,7 @@ class Connection:
     def _overflowed(self) -> None:
         log.warning(
             "closing a client that does not read",
-            extra={"event": "ws.outbox_overflow", "channel": self.channel},
+            extra={"event.action": "ws.outbox_overflow", "channel": self.channel},
         )
         if self.writer is not None:
             self.writer.cancel()
@@ -84,14 +84,14 @@ class WebSocketEndpoint:
         connection = Connection(channel, send, outbox_frames=self._outbox_frames)
         connection.writer = asyncio.create_task(connection.outbox.run())
         self._hub.join(connection)
-        log.info("client connected", extra={"event": "ws.connected", "channel": channel})
+        log.info("client connected", extra={"event.action": "ws.connected", "channel": channel})
         try:
             await self._serve(connection, receive)
         finally:
             self._hub.leave(connection)
             connection.outbox.close()
             connection.writer.cancel()
-            log.info("client disconnected", extra={"event": "ws.disconnected", "channel": channel})
+            log.info("client disconnected", extra={"event.action": "ws.disconnected", "channel": channel})
 
     async def _serve(self, connection: Connection, receive: Any) -> None:
         origin = Origin(channel=connection.channel, recipient=connection)
@@ -113,7 +113,7 @@ class WebSocketEndpoint:
 
 async def _deny(scope: Scope, send: Any, refused: ValidationFailed) -> None:
     """Refuse the handshake with HTTP 400 and a problem body, where the server allows it."""
-    log.info("handshake refused: %s", refused.message, extra={"event": "ws.refused"})
+    log.info("handshake refused: %s", refused.message, extra={"event.action": "ws.refused"})
     if "websocket.http.response" not in scope.get("extensions", {}):
         await send({"type": "websocket.close", "code": 1008, "reason": refused.message[:120]})
         return

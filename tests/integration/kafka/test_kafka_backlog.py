@@ -79,8 +79,13 @@ def test_rounds_are_settled_one_at_a_time_and_completely() -> None:
 
 
 def record(n: int) -> EventRecord:
-    return EventRecord(event=EventName.ws_echo, ts="2026-01-01T12:00:00.000000Z", request_id=f"r-{n}",
-                       channel="general", data={"n": n})
+    return EventRecord(
+        event=EventName.ws_echo,
+        ts="2026-01-01T12:00:00.000000Z",
+        request_id=f"r-{n}",
+        channel="general",
+        data={"n": n},
+    )
 
 
 def unreachable(**fields: int) -> KafkaSettings:
@@ -112,8 +117,8 @@ async def test_overflow_is_counted_and_logged_once_not_per_record(caplog: pytest
     health = publisher.health()
     assert (health.buffered, health.dropped) == (5, 45)
     drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
-    assert drops == ["dropped 1 event records (buffer full or record too large), 1 in all"]
+    assert drops == ["dropped 1 event record(s) (buffer full or record too large), 1 in all"]
     await publisher.start()
     await publisher.close()
     drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
-    assert drops[-1] == "dropped 44 event records (buffer full or record too large), 45 in all"
+    assert drops[-1] == "dropped 44 event record(s) (buffer full or record too large), 45 in all"
