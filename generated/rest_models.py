@@ -83,6 +83,17 @@ class BroadcastResult(StrictStruct):
 ChannelsAdditionalProperty: TypeAlias = Annotated[int, Meta(ge=1)]
 
 
+class Refused(StrictStruct):
+    """
+    Handshakes refused since start, by reason.
+    """
+
+    bad_channel: Annotated[int, Meta(ge=0)]
+    too_many_connections: Annotated[int, Meta(ge=0)]
+    channel_full: Annotated[int, Meta(ge=0)]
+    origin_not_allowed: Annotated[int, Meta(ge=0)]
+
+
 class Stats(StrictStruct):
     total: Annotated[int, Meta(ge=0)]
     channels: Annotated[
@@ -90,6 +101,9 @@ class Stats(StrictStruct):
         Meta(
             description="Live connections per channel; a channel with none is not listed."
         ),
+    ]
+    refused: Annotated[
+        Refused, Meta(description="Handshakes refused since start, by reason.")
     ]
 
 
@@ -122,6 +136,14 @@ class KafkaHealth(StrictStruct):
     error: str | UnsetType = UNSET
 
 
+class ProcessHealth(StrictStruct):
+    rss_bytes: Annotated[
+        int, Meta(description="Resident memory of the service process.", ge=0)
+    ]
+    tasks: Annotated[int, Meta(description="Live asyncio tasks.", ge=0)]
+    connections: Annotated[int, Meta(description="Live WebSocket connections.", ge=0)]
+
+
 class Status(StrEnum):
     ok = "ok"
     degraded = "degraded"
@@ -136,6 +158,7 @@ class Health(StrictStruct):
     status: Status
     version: str
     uptime_seconds: Annotated[float, Meta(ge=0.0)]
+    process: ProcessHealth
     dependencies: Dependencies
 
 
@@ -173,8 +196,12 @@ class Code(StrEnum):
     not_found = "not_found"
     method_not_allowed = "method_not_allowed"
     payload_too_large = "payload_too_large"
+    uri_too_long = "uri_too_long"
     unsupported_media_type = "unsupported_media_type"
     storage_unavailable = "storage_unavailable"
+    too_many_connections = "too_many_connections"
+    channel_full = "channel_full"
+    origin_not_allowed = "origin_not_allowed"
     internal_error = "internal_error"
 
 

@@ -78,7 +78,9 @@ class ErrorCode(StrEnum):
     (`details.pointer` names it). `unknown_action`: `details.supported_actions` lists
     the actions. `order_not_found`, `invalid_transition`: `change_status` on an order
     that does not exist or may not take that status. `storage_unavailable`: the order
-    store cannot be reached. `internal_error`: a fault of the service.
+    store cannot be reached. `rate_limited`: the client sends faster than its limit
+    (`details.retry_after_ms` says when to try again; a client that keeps flooding is
+    closed with 1008). `internal_error`: a fault of the service.
 
     """
 
@@ -89,6 +91,7 @@ class ErrorCode(StrEnum):
     order_not_found = "order_not_found"
     invalid_transition = "invalid_transition"
     storage_unavailable = "storage_unavailable"
+    rate_limited = "rate_limited"
     internal_error = "internal_error"
 
 

@@ -9,6 +9,7 @@ from litestar.di import Provide
 
 from service.runtime import Runtime
 from service.settings import Settings
+from service.transport.guards import query_limit
 from service.transport.problems import EXCEPTION_HANDLERS
 from service.transport.rest import ROUTES
 from service.transport.ws import WebSocketEndpoint
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[runtime.close],
         openapi_config=None,
         request_max_body_size=runtime.settings.limits.max_body_bytes,
+        middleware=[query_limit(runtime.settings.limits.max_query_bytes)],
         logging_config=None,
     )
     app.state.runtime = runtime

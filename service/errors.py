@@ -12,6 +12,8 @@ REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decide
     │   └── UnknownAction            unknown_action
     ├── OrderNotFound                404 order_not_found
     ├── InvalidTransition            409 invalid_transition
+    ├── RateLimited                  429 rate_limited (WebSocket only)
+    ├── HandshakeRefused             the WebSocket handshake is refused (400, 403 or 503)
     └── StorageUnavailable           503 storage_unavailable
 """
 
@@ -96,6 +98,29 @@ class InvalidTransition(ServiceError):
             + (f"; allowed: {', '.join(allowed)}" if allowed else "; it is final"),
             details={"id": order_id, "from": current, "to": requested, "allowed": allowed},
         )
+
+
+class RateLimited(ServiceError):
+    """A client sends faster than its limit; ``retry_after_ms`` says when it may again."""
+
+    code = "rate_limited"
+    http_status = 429
+
+    def __init__(self, retry_after: float) -> None:
+        retry_after_ms = max(1, round(retry_after * 1000))
+        super().__init__(
+            f"Too many frames; try again in {retry_after_ms} ms", details={"retry_after_ms": retry_after_ms}
+        )
+
+
+class HandshakeRefused(ServiceError):
+    """A WebSocket handshake the service will not accept; ``code`` is the refusal reason."""
+
+    def __init__(self, message: str, *, code: str, http_status: int, pointer: str | None = None) -> None:
+        super().__init__(message, details={"pointer": pointer} if pointer else None)
+        self.code = code
+        self.http_status = http_status
+        self.pointer = pointer
 
 
 class StorageUnavailable(ServiceError):

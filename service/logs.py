@@ -26,7 +26,9 @@ def configure_logging(level: str) -> None:
     if _listener is not None:
         _listener.stop()
     stream = logging.StreamHandler(sys.stdout)
-    stream.setFormatter(ecs_logging.StdlibFormatter(exclude_fields=["process", "log.original", "log.origin", "color_message"]))
+    stream.setFormatter(
+        ecs_logging.StdlibFormatter(exclude_fields=["process", "log.original", "log.origin", "color_message"])
+    )
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
     _listener = logging.handlers.QueueListener(records, stream, respect_handler_level=False)
     _listener.start()

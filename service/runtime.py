@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import time
 from dataclasses import dataclass
 
@@ -16,6 +19,19 @@ from service.events.publisher import EventPublisher, Publishers
 from service.orders.store import OrderStore
 from service.settings import Settings
 from service.storage import open_store
+
+
+GOING_AWAY = 1001
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def resident_memory() -> int:
+    """This process's resident memory in bytes (0 where ``/proc`` is not there)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 @dataclass(slots=True, kw_only=True)
@@ -34,7 +50,9 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         store = open_store(settings.store)
-        hub = ChannelHub()
+        hub = ChannelHub(
+            max_total=settings.limits.max_connections, max_per_channel=settings.limits.max_per_channel
+        )
         recent = RecentEvents()
         kafka = open_kafka(settings.kafka)
         events = Publishers(recent) if kafka is None else Publishers(recent, kafka)
@@ -54,6 +72,14 @@ class Runtime:
         await self.store.start()
         if self.kafka is not None:
             await self.kafka.start()
+
+    async def say_goodbye(self, *, timeout: float = 3.0) -> int:
+        """Close every WebSocket client with 1001 (going away); wait for them, within ``timeout``."""
+        asked = self.hub.close_everyone(GOING_AWAY, "the server is shutting down")
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self.hub.emptied()
+        return asked
 
     async def close(self) -> None:
         if self.kafka is not None:
@@ -85,5 +111,8 @@ class Runtime:
             status=rest.Status.degraded if degraded else rest.Status.ok,
             version=__version__,
             uptime_seconds=round(time.monotonic() - self.started_at, 3),
+            process=rest.ProcessHealth(
+                rss_bytes=resident_memory(), tasks=len(asyncio.all_tasks()), connections=self.hub.total
+            ),
             dependencies=rest.Dependencies(store=store, kafka=kafka),
         )

@@ -29,6 +29,22 @@ class LimitSettings:
     """``HTTP_MAX_BODY_BYTES``: a larger REST body is answered 413."""
     outbox_frames: int = 4096
     """``WS_OUTBOX_FRAMES``: frames queued for one client before it counts as not reading."""
+    max_connections: int = 10_000
+    """``WS_MAX_CONNECTIONS``: live WebSocket connections in all; more are refused with 503."""
+    max_per_channel: int = 5_000
+    """``WS_MAX_PER_CHANNEL``: live connections in one channel; more are refused with 503."""
+    rate_per_second: float = 50.0
+    """``WS_RATE_PER_SECOND``: frames a client may send per second, on average."""
+    rate_burst: int = 100
+    """``WS_RATE_BURST``: frames a client may send at once; this many refused in a row closes it."""
+    ping_interval: float = 20.0
+    """``WS_PING_INTERVAL``: seconds between server pings; 0 turns them off."""
+    ping_timeout: float = 20.0
+    """``WS_PING_TIMEOUT``: seconds a peer has to answer a ping before it is closed."""
+    allowed_origins: tuple[str, ...] = ()
+    """``ALLOWED_ORIGINS``: comma-separated; empty allows any ``Origin`` (a local stand)."""
+    max_query_bytes: int = 8 * 1024
+    """``HTTP_MAX_QUERY_BYTES``: a longer query string is answered 414."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +100,18 @@ class Settings:
                 max_frame_bytes=_int(env, "WS_MAX_FRAME_BYTES", 64 * 1024, low=1024, high=16 * 1024 * 1024),
                 max_body_bytes=_int(env, "HTTP_MAX_BODY_BYTES", 1024 * 1024, low=1024, high=64 * 1024 * 1024),
                 outbox_frames=_int(env, "WS_OUTBOX_FRAMES", 4096, low=16, high=1_000_000),
+                max_connections=_int(env, "WS_MAX_CONNECTIONS", 10_000, low=1, high=1_000_000),
+                max_per_channel=_int(env, "WS_MAX_PER_CHANNEL", 5_000, low=1, high=1_000_000),
+                rate_per_second=_float(env, "WS_RATE_PER_SECOND", 50.0, low=0.1, high=1_000_000),
+                rate_burst=_int(env, "WS_RATE_BURST", 100, low=1, high=1_000_000),
+                ping_interval=_float(env, "WS_PING_INTERVAL", 20.0, low=0, high=3600),
+                ping_timeout=_float(env, "WS_PING_TIMEOUT", 20.0, low=0, high=3600),
+                allowed_origins=tuple(
+                    origin.strip().rstrip("/")
+                    for origin in env.get("ALLOWED_ORIGINS", "").split(",")
+                    if origin.strip()
+                ),
+                max_query_bytes=_int(env, "HTTP_MAX_QUERY_BYTES", 8 * 1024, low=256, high=1024 * 1024),
             ),
             store=StoreSettings(
                 database_url=env.get("DATABASE_URL") or None,
@@ -110,6 +138,19 @@ def _int(env: Mapping[str, str], name: str, default: int, *, low: int, high: int
         raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, *, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
     return value
 
 

@@ -112,3 +112,19 @@ def _path_steps(path: str) -> list[str]:
         else:
             steps.append(msgspec.json.decode(step.group("quoted"), type=str))
     return steps
+
+
+class _RequestIdOnly(msgspec.Struct):
+    request_id: str | None = None
+
+
+_request_id_only = msgspec.json.Decoder(_RequestIdOnly)
+
+
+def peek_request_id(data: str | bytes) -> str | None:
+    """The frame's ``request_id`` if it is cheaply readable, for answers that skip decoding."""
+    try:
+        request_id = _request_id_only.decode(data).request_id
+    except msgspec.DecodeError:
+        return None
+    return request_id if request_id is not None and len(request_id) <= _MAX_REQUEST_ID else None

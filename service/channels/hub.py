@@ -1,4 +1,4 @@
-"""The channel hub: every live connection, by channel, and fan-out to them.
+"""The channel hub: every live connection, by channel, admission, and fan-out to them.
 
 A fan-out frame is encoded once by the caller and offered to each recipient's outbox, which
 never waits; so a broadcast costs one encode and one queue append per client.
@@ -6,7 +6,10 @@ never waits; so a broadcast costs one encode and one queue append per client.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
+
+REFUSAL_REASONS = ("bad_channel", "too_many_connections", "channel_full", "origin_not_allowed")
 
 
 class Recipient(Protocol):
@@ -18,27 +21,53 @@ class Recipient(Protocol):
     def offer(self, frame: str) -> bool:
         """Queue a frame without waiting; ``False`` if it was not queued."""
 
+    def close(self, code: int, reason: str) -> None:
+        """Send what is queued, then close with ``code``; does not wait."""
+
 
 class ChannelHub:
-    """Who is connected, by channel."""
+    """Who is connected, by channel; refuses connections over the limits."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, max_total: int = 10_000, max_per_channel: int = 5_000) -> None:
         self._channels: dict[str, dict[int, Recipient]] = {}
+        self._total = 0
+        self._max_total = max_total
+        self._max_per_channel = max_per_channel
+        self.refused: dict[str, int] = dict.fromkeys(REFUSAL_REASONS, 0)
+        self._empty = asyncio.Event()
+
+    def admit(self, channel: str) -> str | None:
+        """``None`` when one more client may join ``channel``, else the reason it may not."""
+        if self._total >= self._max_total:
+            return self.refuse("too_many_connections")
+        if len(self._channels.get(channel, ())) >= self._max_per_channel:
+            return self.refuse("channel_full")
+        return None
+
+    def refuse(self, reason: str) -> str:
+        """Count a refused handshake."""
+        self.refused[reason] += 1
+        return reason
 
     def join(self, recipient: Recipient) -> None:
-        self._channels.setdefault(recipient.channel, {})[id(recipient)] = recipient
+        members = self._channels.setdefault(recipient.channel, {})
+        if id(recipient) not in members:
+            members[id(recipient)] = recipient
+            self._total += 1
 
     def leave(self, recipient: Recipient) -> None:
         members = self._channels.get(recipient.channel)
-        if members is None:
+        if members is None or members.pop(id(recipient), None) is None:
             return
-        members.pop(id(recipient), None)
+        self._total -= 1
         if not members:
             del self._channels[recipient.channel]
+        if not self._total:
+            self._empty.set()
 
     @property
     def total(self) -> int:
-        return sum(len(members) for members in self._channels.values())
+        return self._total
 
     def counts(self) -> dict[str, int]:
         """Live connections per channel; channels with none are not listed."""
@@ -55,6 +84,19 @@ class ChannelHub:
         """Offer ``frame`` to every live connection but ``exclude``; how many took it."""
         everyone = [member for members in self._channels.values() for member in members.values()]
         return _offer_all(everyone, frame, exclude)
+
+    def close_everyone(self, code: int, reason: str) -> int:
+        """Ask every connection to close with ``code``; how many were asked."""
+        everyone = [member for members in self._channels.values() for member in members.values()]
+        for member in everyone:
+            member.close(code, reason)
+        return len(everyone)
+
+    async def emptied(self) -> None:
+        """Return once no connection is left."""
+        while self._total:
+            self._empty.clear()
+            await self._empty.wait()
 
 
 def _offer_all(recipients: list[Recipient], frame: str, exclude: Recipient | None) -> int:

@@ -142,7 +142,13 @@ class PostgresOrderStore:
                 assert self._pool is not None  # made by the preparation
                 async with self._pool.acquire() as connection:
                     self._mark_up()
-                    yield connection
+                    try:
+                        yield connection
+                    except (asyncio.CancelledError, TimeoutError):
+                        # Cut short mid-query: drop the connection rather than wait, past the
+                        # deadline, for PostgreSQL to confirm a cancel before it goes back to the pool.
+                        connection.terminate()
+                        raise
         except Exception as error:
             reason = outage_reason(error)
             if reason is None:

@@ -64,14 +64,17 @@ async def json_body(request: Request[Any, Any, Any], into: type[T]) -> T:
     try:
         return msgspec.json.decode(body, type=into)
     except msgspec.ValidationError:
-        pass
+        pass  # maybe only 1.0 for an integer; decode again to tell
     except msgspec.DecodeError as exc:
         raise InvalidJson(f"The body is not valid JSON: {exc}") from None
     try:
-        return msgspec.convert(integral_floats_as_ints(msgspec.json.decode(body)), into)
+        value = msgspec.json.decode(body)
+    except msgspec.DecodeError as exc:
+        raise InvalidJson(f"The body is not valid JSON: {exc}") from None
+    try:
+        return msgspec.convert(integral_floats_as_ints(value), into)
     except msgspec.ValidationError as exc:
         error = validation_error(str(exc))
         pointer = "/body" + (error.pointer if error.pointer != "/" else "")
-        raise ValidationFailed(
-            error.message.rsplit(" at ", 1)[0] + f" at {pointer}", pointer=pointer
-        ) from None
+        message = error.message.rsplit(" at ", 1)[0] + f" at {pointer}"
+        raise ValidationFailed(message, pointer=pointer) from None

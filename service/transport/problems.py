@@ -27,9 +27,16 @@ _CODES_BY_STATUS = {
     404: rest.Code.not_found,
     405: rest.Code.method_not_allowed,
     413: rest.Code.payload_too_large,
+    414: rest.Code.uri_too_long,
     415: rest.Code.unsupported_media_type,
     503: rest.Code.storage_unavailable,
 }
+
+
+def problem_body(status: int, code: str, detail: str, *, pointer: str | None = None) -> bytes:
+    """An RFC 9457 problem as JSON bytes; with ``pointer``, one field error naming it."""
+    errors = [rest.FieldError(pointer=pointer, message=detail)] if pointer else None
+    return _encode(status, rest.Code(code), detail, errors)
 
 
 def problem(
@@ -40,6 +47,12 @@ def problem(
     errors: list[rest.FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response[bytes]:
+    return Response(
+        _encode(status, code, detail, errors), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _encode(status: int, code: rest.Code, detail: str, errors: list[rest.FieldError] | None) -> bytes:
     body = rest.Problem(
         type="about:blank",
         title=HTTPStatus(status).phrase,
@@ -48,7 +61,7 @@ def problem(
         detail=detail,
         errors=errors if errors else msgspec.UNSET,
     )
-    return Response(msgspec.json.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return msgspec.json.encode(body)
 
 
 def service_error_response(_: Request[Any, Any, Any], exc: ServiceError) -> Response[bytes]:
@@ -60,15 +73,16 @@ def service_error_response(_: Request[Any, Any, Any], exc: ServiceError) -> Resp
 
 def http_error_response(_: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:
     status = exc.status_code
-    code = _CODES_BY_STATUS.get(
-        status, rest.Code.internal_error if status >= 500 else rest.Code.validation_error
-    )
+    fallback = rest.Code.internal_error if status >= 500 else rest.Code.validation_error
+    code = _CODES_BY_STATUS.get(status, fallback)
     detail = exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
     return problem(status, code, detail, headers=dict(exc.headers or {}))
 
 
 def unexpected_error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    log.exception("unhandled error on %s %s", request.method, request.url.path, extra={"event.action": "http.error"})
+    log.exception(
+        "unhandled error on %s %s", request.method, request.url.path, extra={"event.action": "http.error"}
+    )
     return problem(500, rest.Code.internal_error, "The service failed to handle this request")
 
 

@@ -50,7 +50,9 @@ async def health(runtime: NamedDependency[Runtime]) -> rest.Health:
 
 @get("/stats")
 async def stats(runtime: NamedDependency[Runtime]) -> rest.Stats:
-    return rest.Stats(total=runtime.hub.total, channels=runtime.hub.counts())
+    return rest.Stats(
+        total=runtime.hub.total, channels=runtime.hub.counts(), refused=rest.Refused(**runtime.hub.refused)
+    )
 
 
 @post("/broadcast", status_code=200)

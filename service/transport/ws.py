@@ -1,8 +1,8 @@
 """The WebSocket endpoint, as a plain ASGI handler: handshake, read loop, writer.
 
-It reads a frame, asks the action protocol for the answer, and queues the encoded frames on
-the connection's outbox; the outbox's own writer sends them. Nothing here decides what a
-frame means.
+It admits or refuses the handshake, reads a frame, asks the action protocol for the answer,
+and queues the encoded frames on the connection's outbox; the outbox's own writer sends them.
+Nothing here decides what a frame means.
 """
 
 from __future__ import annotations
@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
-import msgspec
-
-from generated import rest_models as rest
+from service.actions.decode import peek_request_id
 from service.actions.frames import encode, error_frame
 from service.actions.session import Origin
-from service.channels.hub import ChannelHub
 from service.channels.outbox import Outbox
-from service.errors import InvalidFrame, ValidationFailed
+from service.channels.rate import TokenBucket
+from service.errors import HandshakeRefused, InvalidFrame, RateLimited, ValidationFailed
 from service.runtime import Runtime
 from service.transport.channel_query import channel_of
+from service.transport.problems import problem_body
 
 log = logging.getLogger("service.ws")
 
@@ -29,22 +29,31 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 BINARY_REFUSED = InvalidFrame("Binary frames are not supported; send JSON as a text frame")
-OVERFLOW_CLOSE = 1008
+POLICY_VIOLATION = 1008
+MESSAGE_TOO_BIG = 1009
 
 
 class Connection:
-    """One accepted client: its channel and its outbox."""
+    """One accepted client: its channel, its outbox and the writer that drains it."""
 
-    __slots__ = ("_send", "channel", "outbox", "writer")
+    __slots__ = ("_closing", "_send", "channel", "outbox", "writer")
 
     def __init__(self, channel: str, send: Any, *, outbox_frames: int) -> None:
         self.channel = channel
         self._send = send
         self.outbox = Outbox(self._send_text, limit=outbox_frames, on_overflow=self._overflowed)
-        self.writer: asyncio.Task[None] | None = None
+        self.writer = asyncio.get_running_loop().create_task(self.outbox.run())
+        self._closing = False
 
     def offer(self, frame: str) -> bool:
         return self.outbox.offer(frame)
+
+    def close(self, code: int, reason: str) -> None:
+        """Send what is queued, then the close frame; never waits."""
+        if not self._closing:
+            self._closing = True
+            self.outbox.close()
+            asyncio.get_running_loop().create_task(self._close_after_writer(code, reason))
 
     async def _send_text(self, text: str) -> None:
         await self._send({"type": "websocket.send", "text": text})
@@ -54,13 +63,14 @@ class Connection:
             "closing a client that does not read",
             extra={"event.action": "ws.outbox_overflow", "channel": self.channel},
         )
-        if self.writer is not None:
-            self.writer.cancel()
-        asyncio.get_running_loop().create_task(self._close(OVERFLOW_CLOSE, "outbound queue overflow"))
+        self.writer.cancel()
+        self.close(POLICY_VIOLATION, "outbound queue overflow: the client does not read")
 
-    async def _close(self, code: int, reason: str) -> None:
+    async def _close_after_writer(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._send({"type": "websocket.close", "code": code, "reason": reason}), 5)
+            await asyncio.wait_for(asyncio.shield(self.writer), 2)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self._send({"type": "websocket.close", "code": code, "reason": reason}), 2)
 
 
 class WebSocketEndpoint:
@@ -69,20 +79,19 @@ class WebSocketEndpoint:
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
         self._protocol = runtime.protocol
-        self._hub: ChannelHub = runtime.hub
-        self._outbox_frames = runtime.settings.limits.outbox_frames
+        self._hub = runtime.hub
+        self._limits = runtime.settings.limits
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if (await receive())["type"] != "websocket.connect":
             return
         try:
-            channel = channel_of(scope.get("query_string", b""))
-        except ValidationFailed as refused:
+            channel = self._admit(scope)
+        except HandshakeRefused as refused:
             await _deny(scope, send, refused)
             return
         await send({"type": "websocket.accept"})
-        connection = Connection(channel, send, outbox_frames=self._outbox_frames)
-        connection.writer = asyncio.create_task(connection.outbox.run())
+        connection = Connection(channel, send, outbox_frames=self._limits.outbox_frames)
         self._hub.join(connection)
         log.info("client connected", extra={"event.action": "ws.connected", "channel": channel})
         try:
@@ -91,46 +100,110 @@ class WebSocketEndpoint:
             self._hub.leave(connection)
             connection.outbox.close()
             connection.writer.cancel()
-            log.info("client disconnected", extra={"event.action": "ws.disconnected", "channel": channel})
+
+    def _admit(self, scope: Scope) -> str:
+        allowed = self._limits.allowed_origins
+        if allowed:
+            origin = _header(scope, b"origin")
+            if origin is not None and origin.rstrip("/") not in allowed:
+                self._hub.refuse("origin_not_allowed")
+                raise HandshakeRefused(
+                    f"Origin {origin[:100]!r} is not allowed", code="origin_not_allowed", http_status=403
+                )
+        try:
+            channel = channel_of(scope.get("query_string", b""))
+        except ValidationFailed as bad:
+            self._hub.refuse("bad_channel")
+            raise HandshakeRefused(
+                bad.message, code="validation_error", http_status=400, pointer=bad.pointer
+            ) from None
+        reason = self._hub.admit(channel)
+        if reason == "too_many_connections":
+            raise HandshakeRefused(
+                "The service has as many connections as it takes; try again later",
+                code=reason,
+                http_status=503,
+            )
+        if reason == "channel_full":
+            raise HandshakeRefused(
+                f"Channel {channel!r} has as many clients as it takes; try again later",
+                code=reason,
+                http_status=503,
+            )
+        return channel
 
     async def _serve(self, connection: Connection, receive: Any) -> None:
         origin = Origin(channel=connection.channel, recipient=connection)
         handle = self._protocol.handle_text
         offer = connection.offer
+        bucket = TokenBucket(
+            rate=self._limits.rate_per_second, burst=self._limits.rate_burst, now=time.monotonic()
+        )
+        refused_in_a_row = 0
         while True:
             message: Message = await receive()
             kind = message["type"]
-            if kind == "websocket.receive":
-                text = message.get("text")
-                if text is None:
-                    offer(encode(error_frame(BINARY_REFUSED, None)))
-                    continue
-                for frame in await handle(text, origin):
-                    offer(encode(frame))
-            elif kind == "websocket.disconnect":
+            if kind == "websocket.disconnect":
+                _log_disconnect(connection.channel, message)
                 return
+            if kind != "websocket.receive":
+                continue
+            wait = bucket.take(time.monotonic())
+            text = message.get("text")
+            if wait:
+                refused_in_a_row += 1
+                if refused_in_a_row >= self._limits.rate_burst:
+                    log.warning(
+                        "closing a client that keeps flooding",
+                        extra={"event.action": "ws.flood_closed", "channel": connection.channel},
+                    )
+                    connection.close(POLICY_VIOLATION, "rate limit exceeded: too many frames")
+                    continue
+                offer(encode(error_frame(RateLimited(wait), peek_request_id(text) if text else None)))
+                continue
+            refused_in_a_row = 0
+            if text is None:
+                offer(encode(error_frame(BINARY_REFUSED, None)))
+                continue
+            for frame in await handle(text, origin):
+                offer(encode(frame))
 
 
-async def _deny(scope: Scope, send: Any, refused: ValidationFailed) -> None:
-    """Refuse the handshake with HTTP 400 and a problem body, where the server allows it."""
-    log.info("handshake refused: %s", refused.message, extra={"event.action": "ws.refused"})
-    if "websocket.http.response" not in scope.get("extensions", {}):
-        await send({"type": "websocket.close", "code": 1008, "reason": refused.message[:120]})
-        return
-    body = msgspec.json.encode(
-        rest.Problem(
-            type="about:blank",
-            title="Bad Request",
-            status=400,
-            code=rest.Code.validation_error,
-            detail=refused.message,
-            errors=[rest.FieldError(pointer=refused.pointer, message=refused.message)],
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return bytes(value).decode("latin-1")
+    return None
+
+
+def _log_disconnect(channel: str, message: Message) -> None:
+    code = message.get("code", 1000)
+    if code == MESSAGE_TOO_BIG:
+        log.warning(
+            "closed a client that sent a frame over the limit",
+            extra={"event.action": "ws.frame_too_large", "channel": channel},
         )
+    log.info(
+        "client disconnected",
+        extra={"event.action": "ws.disconnected", "channel": channel, "ws_close_code": code},
     )
+
+
+async def _deny(scope: Scope, send: Any, refused: HandshakeRefused) -> None:
+    """Refuse the handshake with an HTTP status and a problem body, where the server allows it."""
+    log.info(
+        "handshake refused: %s",
+        refused.message,
+        extra={"event.action": "ws.refused", "error_code": refused.code},
+    )
+    if "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": refused.message[:120]})
+        return
+    body = problem_body(refused.http_status, refused.code, refused.message, pointer=refused.pointer)
     await send(
         {
             "type": "websocket.http.response.start",
-            "status": 400,
+            "status": refused.http_status,
             "headers": [
                 (b"content-type", b"application/problem+json"),
                 (b"content-length", str(len(body)).encode()),

@@ -6,6 +6,9 @@ machine and CI run. Every test that needs it gets a database of its own making, 
 ``qakit_<random hex>``, dropped at the end of the session, so runs never meet and a "fresh
 database" is really fresh. When no server answers, those tests are skipped and the terminal
 summary says so loudly: a green run that never touched PostgreSQL must not pass unnoticed.
+
+PYTEST_DONT_REWRITE: the module holds no assertions, and test modules import its helpers before
+pytest loads it as a plugin (rewriting it then would only warn).
 """
 
 from __future__ import annotations
@@ -56,6 +59,11 @@ def with_address(dsn: str, host: str, port: int) -> str:
     parts = urlsplit(dsn)
     userinfo = parts.netloc.rpartition("@")[0]
     return urlunsplit(parts._replace(netloc=f"{userinfo}@{host}:{port}" if userinfo else f"{host}:{port}"))
+
+
+def through_port(dsn: str, port: int) -> str:
+    """``dsn`` reaching its database through a proxy on ``127.0.0.1:port``."""
+    return with_address(dsn, "127.0.0.1", port)
 
 
 def address_of(dsn: str) -> tuple[str, int]:

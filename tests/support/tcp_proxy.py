@@ -4,7 +4,8 @@ It runs its own event loop on a thread, so it keeps forwarding while a test bloc
 service process, say) and serves a service in another process as well as a store in the test's
 own loop. ``cut()`` closes the listening socket, so new connections are refused, and resets every
 live connection (RST, not a polite FIN), as when a database host dies; ``restore()`` listens
-again on the same port.
+again on the same port. ``stall()`` keeps every connection open but forwards nothing, as when a
+database hangs or a network drops packets; ``resume()`` lets the bytes flow again.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, name="tcp-proxy", daemon=True)
         self._server: asyncio.Server | None = None
         self._live: set[asyncio.StreamWriter] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     def start(self) -> TcpProxy:
         self._thread.start()
@@ -46,8 +49,16 @@ class TcpProxy:
         """Accept and forward connections again, on the same port."""
         self._call(self._listen())
 
+    def stall(self) -> None:
+        """Keep accepting and holding connections, but forward no byte."""
+        self._call(self._flow(False))
+
+    def resume(self) -> None:
+        """Forward again, what was held back first."""
+        self._call(self._flow(True))
+
     def close(self) -> None:
-        self._call(self._cut())
+        self._call(self._shut_down())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
         self._loop.close()
@@ -66,6 +77,19 @@ class TcpProxy:
             )
             self.port = self._server.sockets[0].getsockname()[1]
 
+    async def _flow(self, flowing: bool) -> None:
+        if flowing:
+            self._flowing.set()
+        else:
+            self._flowing.clear()
+
+    async def _shut_down(self) -> None:
+        await self._cut()
+        forwarding = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        for task in forwarding:
+            task.cancel()
+        await asyncio.gather(*forwarding, return_exceptions=True)
+
     async def _cut(self) -> None:
         if self._server is not None:
             self._server.close()
@@ -74,33 +98,35 @@ class TcpProxy:
             _reset(writer)
         self._live.clear()
 
-    async def _forward(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+    async def _forward(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
         self.accepted += 1
+        pair = {client_writer}
+        self._live.add(client_writer)  # a cut resets it even while it waits for a stall to end
         try:
+            await self._flowing.wait()
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.upstream)
-        except OSError:
-            _reset(client_writer)
-            return
-        pair = {client_writer, upstream_writer}
-        self._live |= pair
-        try:
+            pair.add(upstream_writer)
+            self._live.add(upstream_writer)
             await asyncio.gather(
-                _pump(client_reader, upstream_writer), _pump(upstream_reader, client_writer)
+                self._pump(client_reader, upstream_writer), self._pump(upstream_reader, client_writer)
             )
+        except OSError:
+            pass  # upstream refused: the client's connection is reset below
         finally:
-            for writer in pair:
-                if writer in self._live:
-                    self._live.discard(writer)
-                    writer.close()
+            for writer in pair & self._live:
+                self._live.discard(writer)
+                _reset(writer)
 
-
-async def _pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    with contextlib.suppress(ConnectionError, OSError):
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-        if writer.can_write_eof():
-            writer.write_eof()
+    async def _pump(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(ConnectionError, OSError):
+            while data := await reader.read(65536):
+                await self._flowing.wait()
+                writer.write(data)
+                await writer.drain()
+            if writer.can_write_eof():
+                writer.write_eof()
 
 
 def _reset(writer: asyncio.StreamWriter) -> None:

@@ -107,3 +107,8 @@ def test_an_integral_float_counts_as_an_integer_as_json_schema_says() -> None:
 def test_echo_data_is_echoed_exactly() -> None:
     request = decode_request('{"action": "echo", "payload": {"x": 1.0, "y": [2.0]}}')
     assert request.payload == {"x": 1.0, "y": [2.0]}  # type: ignore[union-attr]
+
+
+def test_a_number_followed_by_garbage_is_invalid_json_not_a_crash() -> None:
+    error = rejected(b"9?\xff")
+    assert error.error.code == "invalid_json"

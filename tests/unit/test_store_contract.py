@@ -76,7 +76,8 @@ async def order_in(store: OrderStore, status: OrderStatus) -> Order:
 
 
 def assert_utc(moment: datetime) -> None:
-    assert moment.tzinfo is not None and moment.utcoffset() == timedelta(0), moment
+    assert moment.tzinfo is not None, moment
+    assert moment.utcoffset() == timedelta(0), moment
     assert abs(datetime.now(UTC) - moment) < timedelta(minutes=1), moment
 
 
@@ -92,7 +93,11 @@ async def test_a_new_store_holds_each_demo_order_once_with_its_status(store: Ord
         got = await store.get(order_id)
         assert got is not None
         assert (got.customer, got.product, got.quantity, got.amount, got.status) == (
-            new.customer, new.product, new.quantity, new.amount, status
+            new.customer,
+            new.product,
+            new.quantity,
+            new.amount,
+            status,
         )
 
 
@@ -112,7 +117,10 @@ async def test_create_stores_a_new_order_in_status_created(store: OrderStore) ->
     order = await store.create(new)
     assert order.id > len(DEMO_ORDERS)
     assert (order.customer, order.product, order.quantity, order.status) == (
-        "Anna Volkova", "Desk lamp", 3, OrderStatus.CREATED
+        "Anna Volkova",
+        "Desk lamp",
+        3,
+        OrderStatus.CREATED,
     )
     assert await store.get(order.id) == order
 
@@ -124,7 +132,8 @@ async def test_amounts_are_exact_decimals(store: OrderStore) -> None:
     for order, amount in zip(created, amounts, strict=True):
         stored = await store.get(order.id)
         assert stored is not None
-        assert isinstance(stored.amount, Decimal) and stored.amount == amount
+        assert isinstance(stored.amount, Decimal)
+        assert stored.amount == amount
     assert sum((o.amount for o in created[:2]), Decimal(0)) == Decimal("0.30")  # not 0.30000000000000004
     assert default.amount == Decimal("0.00")
 
@@ -186,7 +195,8 @@ async def test_of_identical_concurrent_changes_exactly_one_wins(store: OrderStor
     )
     won = [r for r in results if isinstance(r, StatusChange)]
     refused = [r for r in results if isinstance(r, InvalidTransition)]
-    assert len(won) == 1 and len(refused) == 9, results
+    assert len(won) == 1, results
+    assert len(refused) == 9, results
     assert won[0].previous == OrderStatus.CREATED
 
 
@@ -197,7 +207,11 @@ async def test_concurrent_mixed_changes_make_one_legal_chain(store: OrderStore) 
     results = await asyncio.gather(*(store.change_status(i, s) for i, s in calls), return_exceptions=True)
     assert all(isinstance(r, StatusChange | InvalidTransition) for r in results), results
     for order in orders:
-        changes = [r for (i, _), r in zip(calls, results, strict=True) if i == order.id and isinstance(r, StatusChange)]
+        changes = [
+            r
+            for (i, _), r in zip(calls, results, strict=True)
+            if i == order.id and isinstance(r, StatusChange)
+        ]
         final = await store.get(order.id)
         assert final is not None
         assert_legal_chain([(c.previous, c.order.status) for c in changes], final.status)
