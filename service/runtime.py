@@ -20,7 +20,6 @@ from service.orders.store import OrderStore
 from service.settings import Settings
 from service.storage import open_store
 
-
 GOING_AWAY = 1001
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -73,11 +72,11 @@ class Runtime:
         if self.kafka is not None:
             await self.kafka.start()
 
-    async def say_goodbye(self, *, timeout: float = 3.0) -> int:
-        """Close every WebSocket client with 1001 (going away); wait for them, within ``timeout``."""
+    async def say_goodbye(self, *, grace: float = 3.0) -> int:
+        """Close every WebSocket client with 1001 (going away); wait for them up to ``grace`` seconds."""
         asked = self.hub.close_everyone(GOING_AWAY, "the server is shutting down")
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(grace):
                 await self.hub.emptied()
         return asked
 
