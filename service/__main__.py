@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
+from types import FrameType
 
 import uvicorn
 
@@ -27,6 +29,13 @@ class GracefulServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, runtime: Runtime) -> None:
         super().__init__(config)
         self._runtime = runtime
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        super().handle_exit(sig, frame)
+        # uvicorn re-raises a caught SIGTERM after shutting down, so the process would end
+        # "killed by signal"; a graceful shutdown is a clean exit, status 0.
+        if sig == signal.SIGTERM and sig in self._captured_signals:
+            self._captured_signals.remove(sig)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         for server in self.servers:
@@ -58,7 +67,7 @@ def main() -> int:
         log_config=None,
         timeout_graceful_shutdown=5,
     )
-    GracefulServer(config, app.state.runtime).run()
+    GracefulServer(config, app.runtime).run()
     return 0
 
 

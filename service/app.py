@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Litestar, asgi
+from litestar import Litestar
 from litestar.di import Provide
 
 from service.runtime import Runtime
@@ -15,20 +15,16 @@ from service.transport.rest import ROUTES
 from service.transport.ws import WebSocketEndpoint
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None) -> ServiceApp:
     """Build the app; settings come from the environment unless given."""
     runtime = Runtime.build(settings or Settings.from_env())
     endpoint = WebSocketEndpoint(runtime)
-
-    @asgi("/ws", copy_scope=False)
-    async def websocket(scope: Any, receive: Any, send: Any) -> None:
-        await endpoint(scope, receive, send)
 
     def provide_runtime() -> Runtime:
         return runtime
 
     app = Litestar(
-        route_handlers=[*ROUTES, websocket],
+        route_handlers=ROUTES,
         dependencies={"runtime": Provide(provide_runtime, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[runtime.start],
@@ -39,4 +35,23 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
     )
     app.state.runtime = runtime
-    return app
+    return ServiceApp(litestar=app, websocket=endpoint, runtime=runtime)
+
+
+class ServiceApp:
+    """The ASGI app: ``/ws`` goes straight to the WebSocket endpoint, everything else to Litestar.
+
+    The endpoint gets the server's own ``send``, so it can drop a client that stops reading;
+    and a frame never passes through HTTP middleware it has no use for.
+    """
+
+    def __init__(self, *, litestar: Litestar, websocket: WebSocketEndpoint, runtime: Runtime) -> None:
+        self.litestar = litestar
+        self.websocket = websocket
+        self.runtime = runtime
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/ws":
+            await self.websocket(scope, receive, send)
+        else:
+            await self.litestar(scope, receive, send)

@@ -21,6 +21,7 @@ from service.errors import OrderNotFound, StorageUnavailable
 from service.orders.model import NewOrder, Order, OrderStatus, StatusChange
 from service.orders.status import check_transition, sources_of
 from service.settings import StoreSettings
+from service.storage import postgres_queries as sql
 from service.storage.postgres_outage import describe, outage_reason, schema_missing
 from service.storage.postgres_schema import prepare
 
@@ -29,34 +30,11 @@ log = logging.getLogger("service.storage")
 # already says once, in its own words, that the database is away.
 logging.getLogger("asyncpg.pool").setLevel(logging.ERROR)
 
+_DOWN = {"event.action": "store.down"}
+_UP = {"event.action": "store.up"}
+
 MAX_ORDER_ID = 2_147_483_647
 """The column is ``integer``: a larger id names no order (and cannot be sent as a parameter)."""
-
-# Literal SQL only, every value a bound parameter.
-_GET = """
-SELECT id, customer, product, quantity, amount, status, created_at, updated_at FROM orders WHERE id = $1
-"""
-_LIST = """
-SELECT id, customer, product, quantity, amount, status, created_at, updated_at FROM orders
-ORDER BY created_at DESC, id DESC LIMIT $1
-"""
-_CREATE = """
-INSERT INTO orders (customer, product, quantity, amount) VALUES ($1, $2, $3, $4)
-RETURNING id, customer, product, quantity, amount, status, created_at, updated_at
-"""
-# One statement: ``old`` locks the row and reads the status it really had (after any concurrent
-# change committed), the update happens only from an allowed source, and a row with a null
-# ``id`` says "refused" while no row at all says "no such order". No lost update, no race.
-_CHANGE_STATUS = """
-WITH old AS (SELECT id, status FROM orders WHERE id = $1 FOR UPDATE),
-changed AS (
-    UPDATE orders SET status = $2, updated_at = now() FROM old
-    WHERE orders.id = old.id AND old.status = ANY($3::text[])
-    RETURNING orders.id, orders.customer, orders.product, orders.quantity, orders.amount,
-              orders.status, orders.created_at, orders.updated_at
-)
-SELECT old.status AS previous, changed.* FROM old LEFT JOIN changed ON true
-"""
 
 
 class PostgresOrderStore:
@@ -95,17 +73,17 @@ class PostgresOrderStore:
         if not 0 < order_id <= MAX_ORDER_ID:
             return None
         async with self._connection() as connection:
-            row = await connection.fetchrow(_GET, order_id)
+            row = await connection.fetchrow(sql.GET, order_id)
         return None if row is None else _order(row)
 
     async def list_recent(self, limit: int) -> list[Order]:
         async with self._connection() as connection:
-            rows = await connection.fetch(_LIST, max(limit, 0))
+            rows = await connection.fetch(sql.LIST, max(limit, 0))
         return [_order(row) for row in rows]
 
     async def create(self, new: NewOrder) -> Order:
         async with self._connection() as connection:
-            row = await connection.fetchrow(_CREATE, new.customer, new.product, new.quantity, new.amount)
+            row = await connection.fetchrow(sql.CREATE, new.customer, new.product, new.quantity, new.amount)
         assert row is not None  # INSERT ... RETURNING returns the row it inserted
         return _order(row)
 
@@ -114,7 +92,7 @@ class PostgresOrderStore:
             raise OrderNotFound(order_id)
         sources = [source.value for source in sources_of(status)]
         async with self._connection() as connection:
-            row = await connection.fetchrow(_CHANGE_STATUS, order_id, status.value, sources)
+            row = await connection.fetchrow(sql.CHANGE_STATUS, order_id, status.value, sources)
         if row is None:
             raise OrderNotFound(order_id)
         previous = OrderStatus(row["previous"])
@@ -195,14 +173,12 @@ class PostgresOrderStore:
     def _mark_down(self, reason: str, error: Exception) -> None:
         if reason != self._down:
             # No exc_info: the driver's messages and stack frames may carry the DSN.
-            log.warning(
-                "order store unavailable: %s (%s)", reason, describe(error), extra={"event": "store.down"}
-            )
+            log.warning("order store unavailable: %s (%s)", reason, describe(error), extra=_DOWN)
         self._down = reason
 
     def _mark_up(self) -> None:
         if self._down is not None:
-            log.info("order store available again", extra={"event": "store.up"})
+            log.info("order store available again", extra=_UP)
             self._down = None
 
 

@@ -54,4 +54,4 @@ async def _seed_demo_orders(connection: asyncpg.Connection) -> None:
                 for new, status in DEMO_ORDERS
             ],
         )
-    log.info("seeded %d demo orders", len(DEMO_ORDERS), extra={"event": "store.seeded"})
+    log.info("seeded %d demo orders", len(DEMO_ORDERS), extra={"event.action": "store.seeded"})

@@ -8,7 +8,6 @@ Nothing here decides what a frame means.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from typing import Any
@@ -30,17 +29,20 @@ Message = dict[str, Any]
 
 BINARY_REFUSED = InvalidFrame("Binary frames are not supported; send JSON as a text frame")
 POLICY_VIOLATION = 1008
+CLOSE_GRACE = 1.0
+"""Seconds to finish sending queued frames, then the close frame, before dropping the client."""
 MESSAGE_TOO_BIG = 1009
 
 
 class Connection:
     """One accepted client: its channel, its outbox and the writer that drains it."""
 
-    __slots__ = ("_closing", "_send", "channel", "outbox", "writer")
+    __slots__ = ("_abort", "_closing", "_send", "channel", "outbox", "writer")
 
     def __init__(self, channel: str, send: Any, *, outbox_frames: int) -> None:
         self.channel = channel
         self._send = send
+        self._abort = _transport_abort(send)
         self.outbox = Outbox(self._send_text, limit=outbox_frames, on_overflow=self._overflowed)
         self.writer = asyncio.get_running_loop().create_task(self.outbox.run())
         self._closing = False
@@ -67,10 +69,28 @@ class Connection:
         self.close(POLICY_VIOLATION, "outbound queue overflow: the client does not read")
 
     async def _close_after_writer(self, code: int, reason: str) -> None:
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(asyncio.shield(self.writer), 2)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(self._send({"type": "websocket.close", "code": code, "reason": reason}), 2)
+        await asyncio.wait({self.writer}, timeout=CLOSE_GRACE)
+        try:
+            await asyncio.wait_for(
+                self._send({"type": "websocket.close", "code": code, "reason": reason}), CLOSE_GRACE
+            )
+        except TimeoutError:
+            # The client reads nothing, so not even the close frame gets through: drop the
+            # connection rather than hold its socket and buffers forever.
+            if self._abort is not None:
+                self._abort()
+        except Exception:  # noqa: S110 - the client is already gone: nothing left to close
+            pass
+
+
+def _transport_abort(send: Any) -> Any:
+    """The server's ``transport.abort`` behind an ASGI ``send``, where it can be reached.
+
+    ASGI has no way to drop a connection whose peer stopped reading; uvicorn's ``send`` is a
+    bound method of its protocol, which holds the transport.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    return getattr(transport, "abort", None)
 
 
 class WebSocketEndpoint:

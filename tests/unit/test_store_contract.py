@@ -39,7 +39,7 @@ async def _empty_orders(dsn: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(params=["memory", "postgres"])
+@pytest.fixture(params=["memory", pytest.param("postgres", marks=pytest.mark.postgres)])
 async def store(request: pytest.FixtureRequest) -> AsyncIterator[OrderStore]:
     made: OrderStore
     if request.param == "memory":

@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.postgres.conftest import StartService
 from tests.support.client import ContractClient, types_of
+from tests.support.live import LiveService
 from tests.support.postgres import through_port
 from tests.support.tcp_proxy import TcpProxy
 
@@ -59,7 +59,7 @@ async def seconds_until_orders_answer(http: httpx.AsyncClient) -> float:
 
 
 async def test_an_outage_mid_run_is_answered_fast_and_heals_without_a_restart(
-    services: StartService, proxy: TcpProxy, fresh_database: Callable[[], str]
+    services: Callable[..., LiveService], proxy: TcpProxy, fresh_database: Callable[[], str]
 ) -> None:
     dsn = through_port(fresh_database(), proxy.port)
     service = services(dsn)
@@ -107,7 +107,7 @@ async def test_an_outage_mid_run_is_answered_fast_and_heals_without_a_restart(
 
 
 async def test_the_service_starts_without_postgres_and_heals_when_it_appears(
-    services: StartService, proxy: TcpProxy, fresh_database: Callable[[], str]
+    services: Callable[..., LiveService], proxy: TcpProxy, fresh_database: Callable[[], str]
 ) -> None:
     dsn = through_port(fresh_database(), proxy.port)
     proxy.cut()

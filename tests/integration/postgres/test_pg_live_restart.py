@@ -9,15 +9,15 @@ import httpx
 import pytest
 
 from service.orders.demo import DEMO_ORDERS
-from tests.integration.postgres.conftest import StartService
 from tests.support.client import ContractClient
+from tests.support.live import LiveService
 
 pytest_plugins = ["tests.support.postgres"]
 pytestmark = pytest.mark.postgres
 
 
 async def test_an_order_survives_a_restart_and_demo_orders_are_not_duplicated(
-    services: StartService, fresh_database: Callable[[], str]
+    services: Callable[..., LiveService], fresh_database: Callable[[], str]
 ) -> None:
     dsn = fresh_database()
     first = services(dsn)

@@ -1,0 +1,1 @@
+python first_broadcast.py

@@ -1,0 +1,1 @@
+grep '"request_id":"r-echo-1"' service.log

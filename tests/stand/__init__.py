@@ -1,0 +1,1 @@
+"""The compose stand and the Postman kit."""
