@@ -118,13 +118,17 @@ async def test_rate_limit_answers_rate_limited_then_recovers(limited: LiveServic
         assert types_of(await client.request("ping", {}, request_id="later")) == ["ack", "event ws.pong"]
 
 
+async def drain_until_closed(connection: websockets.ClientConnection) -> None:
+    while True:
+        await asyncio.wait_for(connection.recv(), 5)
+
+
 async def test_a_client_that_keeps_flooding_is_closed_with_1008(limited: LiveService) -> None:
     async with websockets.connect(f"{limited.ws}?channel=flood") as raw:
+        for n in range(200):
+            await raw.send(f'{{"action": "ping", "request_id": "f-{n}"}}')
         with pytest.raises(ConnectionClosed) as closed:
-            for n in range(200):
-                await raw.send(f'{{"action": "ping", "request_id": "f-{n}"}}')
-            while True:
-                await asyncio.wait_for(raw.recv(), 5)
+            await drain_until_closed(raw)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1008
 

@@ -43,7 +43,7 @@ async def test_sigterm_closes_every_client_with_1001_and_exits_0(tmp_path: Path)
         service.stop()
     assert exit_code == 0
     print(f"\nSIGTERM → every client closed with 1001 → exit 0 in {elapsed:.2f}s")
-    with pytest.raises(OSError):
+    with pytest.raises(ConnectionRefusedError):
         async with websockets.connect(service.ws, open_timeout=2):
             pass
     log = "\n".join(service.log_lines())

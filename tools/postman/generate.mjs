@@ -16,7 +16,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import yaml from 'js-yaml';
-import Converter from 'openapi-to-postmanv2';
 
 import { websocketSheet } from './websocket-sheet.mjs';
 
@@ -241,15 +240,17 @@ function assertionCount(item) {
     .filter((line) => line.startsWith('pm.test(')).length;
 }
 
+// The converter fakes values for schemas without examples with Math.random, which its faker
+// captures when it is loaded: a seeded generator installed before the import makes every run
+// write the same collection.
+let seed = 20260101;
+Math.random = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
+const { default: Converter } = await import('openapi-to-postmanv2');
+
 function convert(openapiText) {
-  // The converter fakes values for schemas without examples with Math.random; a fixed seed makes
-  // every run write the same collection.
-  const random = Math.random;
-  let seed = 20260101;
-  Math.random = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
   const options = {
     folderStrategy: 'Tags',
     parametersResolution: 'Example',
@@ -259,7 +260,6 @@ function convert(openapiText) {
   };
   return new Promise((resolve, reject) => {
     Converter.convertV2({ type: 'string', data: openapiText }, options, (error, result) => {
-      Math.random = random;
       if (error) reject(error);
       else if (!result.result) reject(new Error(`openapi-to-postmanv2: ${result.reason}`));
       else resolve(result.output[0].data);
@@ -281,17 +281,22 @@ function applyChanges(request, { pathVariables = {}, dropQuery = [] }) {
   request.url.query = request.url.query.filter((entry) => !dropQuery.includes(entry.key));
 }
 
-function savedResponse(converted, status, body, request) {
+/** Postman's saved example of the answer: only where the spec has an example to show. */
+function savedResponse(converted, status, example, request, id) {
   const saved = converted.response.find((response) => String(response.code) === status);
-  if (!saved) return [];
+  if (!saved || example === undefined) return [];
   const copy = clone(saved);
   const original = clone(request);
   delete original.auth;
   delete original.description;
   delete original.name;
-  copy.originalRequest = original;
-  if (body !== undefined) copy.body = JSON.stringify(body, null, 2);
-  return [copy];
+  return [{ ...copy, id, originalRequest: original, body: JSON.stringify(example, null, 2) }];
+}
+
+function firstExample(openapi, media) {
+  const examples = Object.values(media?.examples ?? {});
+  if (examples.length) return deref(openapi, examples[0]).value;
+  return media?.example;
 }
 
 function buildItems(openapi, converted, folderName) {
@@ -312,7 +317,7 @@ function buildItems(openapi, converted, folderName) {
       ...clone(item),
       id: stableId(folderName, operation.operationId, status),
       request,
-      response: savedResponse(item, status, undefined, request),
+      response: savedResponse(item, status, firstExample(openapi, media), request, stableId(folderName, operation.operationId, status, 'example')),
       event: [
         testScript({
           method,
@@ -342,7 +347,13 @@ function buildItems(openapi, converted, folderName) {
         id: stableId(folderName, operation.operationId, wanted.status, wanted.example),
         name: errorRequest.name,
         request: errorRequest,
-        response: savedResponse(item, wanted.status, deref(openapi, example).value, errorRequest),
+        response: savedResponse(
+          item,
+          wanted.status,
+          deref(openapi, example).value,
+          errorRequest,
+          stableId(folderName, operation.operationId, wanted.status, wanted.example, 'example'),
+        ),
         event: [
           testScript({
             method,

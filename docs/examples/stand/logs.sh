@@ -1,0 +1,1 @@
+docker logs qa_websocket --tail 200

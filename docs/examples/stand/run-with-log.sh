@@ -1,0 +1,1 @@
+uv run --frozen --no-dev python -m service > service.log
