@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from generated import rest_models as rest
 from service import __version__
+from service.actions.journal import ActionJournal
 from service.actions.orders import OrderDesk
 from service.actions.protocol import ActionProtocol
 from service.bus import open_kafka
@@ -44,6 +45,7 @@ class Runtime:
     kafka: EventPublisher | None
     orders: OrderDesk
     protocol: ActionProtocol
+    journal: ActionJournal
     started_at: float
 
     @classmethod
@@ -55,6 +57,9 @@ class Runtime:
         recent = RecentEvents()
         kafka = open_kafka(settings.kafka)
         events = Publishers(recent) if kafka is None else Publishers(recent, kafka)
+        journal = ActionJournal(
+            mode=settings.server.log_actions, per_second=settings.server.log_actions_per_second
+        )
         orders = OrderDesk(store=store, hub=hub, events=events)
         return cls(
             settings=settings,
@@ -63,11 +68,13 @@ class Runtime:
             recent_events=recent,
             kafka=kafka,
             orders=orders,
-            protocol=ActionProtocol(orders=orders, hub=hub, events=events),
+            protocol=ActionProtocol(orders=orders, hub=hub, events=events, journal=journal),
+            journal=journal,
             started_at=time.monotonic(),
         )
 
     async def start(self) -> None:
+        self.journal.start()
         await self.store.start()
         if self.kafka is not None:
             await self.kafka.start()
@@ -84,6 +91,7 @@ class Runtime:
         if self.kafka is not None:
             await self.kafka.close()
         await self.store.close()
+        await self.journal.close()
 
     async def health(self) -> rest.Health:
         """The service's state and each dependency's, for ``GET /health``."""

@@ -19,6 +19,10 @@ class ServerSettings:
     """``PORT``: REST and WebSocket share it."""
     log_level: str = "INFO"
     """``LOG_LEVEL``: DEBUG, INFO, WARNING or ERROR."""
+    log_actions: str = "sample"
+    """``LOG_ACTIONS``: ``sample`` (at most ``LOG_ACTIONS_PER_SECOND`` action lines a second), ``all`` or ``off``."""
+    log_actions_per_second: int = 200
+    """``LOG_ACTIONS_PER_SECOND``: the action lines ``sample`` writes each second at most."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -45,6 +49,8 @@ class LimitSettings:
     """``ALLOWED_ORIGINS``: comma-separated; empty allows any ``Origin`` (a local stand)."""
     max_query_bytes: int = 8 * 1024
     """``HTTP_MAX_QUERY_BYTES``: a longer query string is answered 414."""
+    direct_write: bool = True
+    """``WS_DIRECT_WRITE``: write frames straight into uvicorn's connection (0: plain ASGI sends)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +101,8 @@ class Settings:
                 host=env.get("HOST", "0.0.0.0"),  # noqa: S104
                 port=_int(env, "PORT", 8002, low=0, high=65535),
                 log_level=_choice(env, "LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+                log_actions=_choice(env, "LOG_ACTIONS", "SAMPLE", ("SAMPLE", "ALL", "OFF")).lower(),
+                log_actions_per_second=_int(env, "LOG_ACTIONS_PER_SECOND", 200, low=1, high=1_000_000),
             ),
             limits=LimitSettings(
                 max_frame_bytes=_int(env, "WS_MAX_FRAME_BYTES", 64 * 1024, low=1024, high=16 * 1024 * 1024),
@@ -112,6 +120,7 @@ class Settings:
                     if origin.strip()
                 ),
                 max_query_bytes=_int(env, "HTTP_MAX_QUERY_BYTES", 8 * 1024, low=256, high=1024 * 1024),
+                direct_write=_flag(env, "WS_DIRECT_WRITE", True),
             ),
             store=StoreSettings(
                 database_url=env.get("DATABASE_URL") or None,
@@ -152,6 +161,17 @@ def _float(env: Mapping[str, str], name: str, default: float, *, low: float, hig
     if not low <= value <= high:
         raise SettingsError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:

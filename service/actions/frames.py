@@ -16,12 +16,12 @@ _encoder = msgspec.json.Encoder()
 
 def now() -> str:
     """The current time, RFC 3339 in UTC with a ``Z``."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
-def encode(frame: msgspec.Struct) -> str:
-    """One frame as the text of a WebSocket message."""
-    return _encoder.encode(frame).decode()
+def encode(frame: msgspec.Struct) -> bytes:
+    """One frame as the UTF-8 text of a WebSocket message."""
+    return _encoder.encode(frame)
 
 
 def wire_order(order: Order) -> wire.Order:

@@ -7,13 +7,14 @@ non-blocking outboxes, events through the publisher.
 
 from __future__ import annotations
 
-import logging
+import typing
 from decimal import Decimal
 
 from generated import ws_messages as wire
 from service.actions.decode import RejectedFrame, decode_request
 from service.actions.events import emit
 from service.actions.frames import encode, error_frame, now, wire_order
+from service.actions.journal import ActionJournal
 from service.actions.orders import OrderDesk
 from service.actions.session import Origin
 from service.channels.hub import ChannelHub
@@ -21,33 +22,35 @@ from service.errors import ServiceError
 from service.events.publisher import EventSink
 from service.orders.model import NewOrder, OrderStatus
 
-log = logging.getLogger("service.actions")
-
+_ACTION_OF: dict[type, wire.ActionName] = {
+    request_type: wire.ActionName(str(request_type.__struct_config__.tag))
+    for request_type in typing.get_args(typing.get_args(wire.ClientFrame)[0])
+}
 Frames = list[wire.ServerFrame]
 
 
 class ActionProtocol:
     """Answers WebSocket requests."""
 
-    def __init__(self, *, orders: OrderDesk, hub: ChannelHub, events: EventSink) -> None:
+    def __init__(
+        self, *, orders: OrderDesk, hub: ChannelHub, events: EventSink, journal: ActionJournal | None = None
+    ) -> None:
         self._orders = orders
         self._hub = hub
         self._events = events
+        self._journal = journal if journal is not None else ActionJournal(mode="off")
 
     async def handle_text(self, data: str | bytes, origin: Origin) -> Frames:
         """Answer one text frame from a client of ``origin.channel``."""
         try:
             request = decode_request(data)
         except RejectedFrame as rejected:
-            log.info(
-                "frame rejected: %s",
-                rejected.error.message,
-                extra={
-                    "event.action": "frame.rejected",
-                    "channel": origin.channel,
-                    "request_id": rejected.request_id,
-                    "error_code": rejected.error.code,
-                },
+            self._journal.record(
+                "frame.rejected",
+                action=None,
+                channel=origin.channel,
+                request_id=rejected.request_id,
+                message=f"frame rejected ({rejected.error.code}): {rejected.error.message}",
             )
             return [error_frame(rejected.error, rejected.request_id)]
         request_id = request.request_id if isinstance(request.request_id, str) else None
@@ -56,23 +59,23 @@ class ActionProtocol:
 
     async def handle(self, request: wire.ClientFrame, origin: Origin) -> Frames:
         """Answer a decoded request: ``ack``, the action's frames, then ``event`` (or ``error``)."""
-        action = wire.ActionName(str(type(request).__struct_config__.tag))
+        action = _ACTION_OF[type(request)]
         frames: Frames = [wire.AckFrame(ts=now(), request_id=origin.request_id, action=action)]
         try:
             frames.extend(await self._perform(request, origin))
         except ServiceError as error:
             frames.append(error_frame(error, origin.request_id))
         last = frames[-1]
-        log.info(
-            "%s answered with %d frames",
-            action.value,
-            len(frames),
-            extra={
-                "event.action": last.event.value if isinstance(last, wire.EventFrame) else "action.failed",
-                "action": action.value,
-                "channel": origin.channel,
-                "request_id": origin.request_id,
-            },
+        if isinstance(last, wire.EventFrame):
+            event, outcome = last.event.value, "answered"
+        else:
+            event, outcome = "action.failed", f"failed ({last.code.value})"  # type: ignore[union-attr]
+        self._journal.record(
+            event,
+            action=action.value,
+            channel=origin.channel,
+            request_id=origin.request_id,
+            message=f"{action.value} {outcome} with {len(frames)} frames",
         )
         return frames
 

@@ -18,8 +18,8 @@ class Recipient(Protocol):
     @property
     def channel(self) -> str: ...
 
-    def offer(self, frame: str) -> bool:
-        """Queue a frame without waiting; ``False`` if it was not queued."""
+    def offer(self, frame: bytes) -> bool:
+        """Send or queue a frame (UTF-8 JSON text) without waiting; ``False`` if it was dropped."""
 
     def close(self, code: int, reason: str) -> None:
         """Send what is queued, then close with ``code``; does not wait."""
@@ -73,14 +73,14 @@ class ChannelHub:
         """Live connections per channel; channels with none are not listed."""
         return {name: len(members) for name, members in sorted(self._channels.items())}
 
-    def to_channel(self, channel: str, frame: str, *, exclude: Recipient | None = None) -> int:
+    def to_channel(self, channel: str, frame: bytes, *, exclude: Recipient | None = None) -> int:
         """Offer ``frame`` to every member of ``channel`` but ``exclude``; how many took it."""
         members = self._channels.get(channel)
         if not members:
             return 0
         return _offer_all(list(members.values()), frame, exclude)
 
-    def to_everyone(self, frame: str, *, exclude: Recipient | None = None) -> int:
+    def to_everyone(self, frame: bytes, *, exclude: Recipient | None = None) -> int:
         """Offer ``frame`` to every live connection but ``exclude``; how many took it."""
         everyone = [member for members in self._channels.values() for member in members.values()]
         return _offer_all(everyone, frame, exclude)
@@ -99,7 +99,7 @@ class ChannelHub:
             await self._empty.wait()
 
 
-def _offer_all(recipients: list[Recipient], frame: str, exclude: Recipient | None) -> int:
+def _offer_all(recipients: list[Recipient], frame: bytes, exclude: Recipient | None) -> int:
     delivered = 0
     for recipient in recipients:
         if recipient is not exclude and recipient.offer(frame):

@@ -11,18 +11,19 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-Send = Callable[[str], Awaitable[None]]
+Send = Callable[[bytes], Awaitable[None]]
 
 
 class Outbox:
     """Bounded, ordered, non-blocking delivery to one client."""
 
-    __slots__ = ("_closed", "_frames", "_limit", "_on_overflow", "_send", "_wakeup", "overflowed")
+    __slots__ = ("_closed", "_frames", "_limit", "_on_overflow", "_send", "_sending", "_wakeup", "overflowed")
 
     def __init__(self, send: Send, *, limit: int, on_overflow: Callable[[], None]) -> None:
         self._send = send
         self._limit = limit
-        self._frames: deque[str] = deque()
+        self._frames: deque[bytes] = deque()
+        self._sending = False
         self._wakeup = asyncio.Event()
         self._closed = False
         self._on_overflow = on_overflow
@@ -31,7 +32,12 @@ class Outbox:
     def __len__(self) -> int:
         return len(self._frames)
 
-    def offer(self, frame: str) -> bool:
+    @property
+    def idle(self) -> bool:
+        """Nothing queued and nothing being sent: a frame written now keeps its order."""
+        return not self._frames and not self._sending
+
+    def offer(self, frame: bytes) -> bool:
         """Queue a frame; ``False`` when the outbox is closed or has just overflowed."""
         if self._closed:
             return False
@@ -58,6 +64,10 @@ class Outbox:
             await self._wakeup.wait()
             self._wakeup.clear()
             while frames:
-                await self._send(frames.popleft())
+                self._sending = True
+                try:
+                    await self._send(frames.popleft())
+                finally:
+                    self._sending = False
             if self._closed:
                 return

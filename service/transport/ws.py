@@ -20,6 +20,7 @@ from service.channels.rate import TokenBucket
 from service.errors import HandshakeRefused, InvalidFrame, RateLimited, ValidationFailed
 from service.runtime import Runtime
 from service.transport.channel_query import channel_of
+from service.transport.direct import DirectWriter
 from service.transport.problems import problem_body
 
 log = logging.getLogger("service.ws")
@@ -35,20 +36,33 @@ MESSAGE_TOO_BIG = 1009
 
 
 class Connection:
-    """One accepted client: its channel, its outbox and the writer that drains it."""
+    """One accepted client: its channel, its outbox, and the writer that drains it."""
 
-    __slots__ = ("_abort", "_closing", "_send", "channel", "outbox", "writer")
+    __slots__ = ("_closing", "_direct", "_send", "channel", "outbox", "writer")
 
-    def __init__(self, channel: str, send: Any, *, outbox_frames: int) -> None:
+    def __init__(self, channel: str, send: Any, *, outbox_frames: int, direct: bool) -> None:
         self.channel = channel
         self._send = send
-        self._abort = _transport_abort(send)
-        self.outbox = Outbox(self._send_text, limit=outbox_frames, on_overflow=self._overflowed)
+        self._direct = DirectWriter.behind(send) if direct else None
+        self.outbox = Outbox(self._send_frame, limit=outbox_frames, on_overflow=self._overflowed)
         self.writer = asyncio.get_running_loop().create_task(self.outbox.run())
         self._closing = False
 
-    def offer(self, frame: str) -> bool:
+    def offer(self, frame: bytes) -> bool:
+        """Send now if the connection can take it without waiting, else queue (in order)."""
+        direct = self._direct
+        if direct is not None and self.outbox.idle and not self._closing and direct.ready():
+            return direct.write((frame,))
         return self.outbox.offer(frame)
+
+    def offer_all(self, frames: list[bytes]) -> None:
+        """Several frames, in order; written together when they can be."""
+        direct = self._direct
+        if direct is not None and self.outbox.idle and not self._closing and direct.ready():
+            direct.write(frames)
+            return
+        for frame in frames:
+            self.outbox.offer(frame)
 
     def close(self, code: int, reason: str) -> None:
         """Send what is queued, then the close frame; never waits."""
@@ -57,8 +71,12 @@ class Connection:
             self.outbox.close()
             asyncio.get_running_loop().create_task(self._close_after_writer(code, reason))
 
-    async def _send_text(self, text: str) -> None:
-        await self._send({"type": "websocket.send", "text": text})
+    async def _send_frame(self, frame: bytes) -> None:
+        direct = self._direct
+        if direct is not None and direct.ready():
+            direct.write((frame,))
+        else:
+            await self._send({"type": "websocket.send", "text": frame.decode()})
 
     def _overflowed(self) -> None:
         log.warning(
@@ -77,8 +95,9 @@ class Connection:
         except TimeoutError:
             # The client reads nothing, so not even the close frame gets through: drop the
             # connection rather than hold its socket and buffers forever.
-            if self._abort is not None:
-                self._abort()
+            abort = self._direct.abort if self._direct is not None else _transport_abort(self._send)
+            if abort is not None:
+                abort()
         except Exception:  # noqa: S110 - the client is already gone: nothing left to close
             pass
 
@@ -111,7 +130,9 @@ class WebSocketEndpoint:
             await _deny(scope, send, refused)
             return
         await send({"type": "websocket.accept"})
-        connection = Connection(channel, send, outbox_frames=self._limits.outbox_frames)
+        connection = Connection(
+            channel, send, outbox_frames=self._limits.outbox_frames, direct=self._limits.direct_write
+        )
         self._hub.join(connection)
         log.info("client connected", extra={"event.action": "ws.connected", "channel": channel})
         try:
@@ -185,8 +206,7 @@ class WebSocketEndpoint:
             if text is None:
                 offer(encode(error_frame(BINARY_REFUSED, None)))
                 continue
-            for frame in await handle(text, origin):
-                offer(encode(frame))
+            connection.offer_all([encode(frame) for frame in await handle(text, origin)])
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -42,9 +42,13 @@ def _text(output: str | bytes | None) -> str:
 def run(command: list[str], *, timeout: int = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
     """Run ``command`` in tools/postman; a time-out fails the test with the output so far."""
     try:
-        return subprocess.run(command, cwd=TOOLS, capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            command, cwd=TOOLS, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired as error:
-        pytest.fail(f"{' '.join(command)} did not finish in {timeout} s:\n{_text(error.stdout)}{_text(error.stderr)}")
+        pytest.fail(
+            f"{' '.join(command)} did not finish in {timeout} s:\n{_text(error.stdout)}{_text(error.stderr)}"
+        )
 
 
 def pinned() -> dict[str, str]:

@@ -101,7 +101,9 @@ def test_check_mode_fails_on_a_stale_file(node_kit: None, tmp_path: Path) -> Non
         shutil.copy(committed, tmp_path / committed.name)
     assert generate("--check", "--out", str(tmp_path)).returncode == 0
     stale = tmp_path / WS_MARKDOWN.name
-    stale.write_text(stale.read_text(encoding="utf-8").replace("triplet_demo", "triple_demo"), encoding="utf-8")
+    stale.write_text(
+        stale.read_text(encoding="utf-8").replace("triplet_demo", "triple_demo"), encoding="utf-8"
+    )
     result = generate("--check", "--out", str(tmp_path))
     assert result.returncode == 1
     assert WS_MARKDOWN.name in result.stderr
@@ -133,7 +135,9 @@ def test_node_packages_are_pinned_and_the_lock_names_no_registry() -> None:
 def test_every_operation_has_a_request_that_checks_what_the_spec_documents() -> None:
     spec = load_openapi()
     requests = _requests(json.loads(COLLECTION.read_text(encoding="utf-8")))
-    by_route = {(item["request"]["method"], _route(item)): item for item in requests if " — " not in item["name"]}
+    by_route = {
+        (item["request"]["method"], _route(item)): item for item in requests if " — " not in item["name"]
+    }
     for route, path_item in spec["paths"].items():
         for method in HTTP_METHODS:
             if method not in path_item:
@@ -189,12 +193,15 @@ def test_collection_passes_on_a_fresh_service_and_again_on_the_same_one(
     assert expected >= 3 * requests - 4, "every JSON request has three checks"
     for attempt in ("fresh", "re-run"):
         run = newman(COLLECTION, fresh_service.http, tmp_path / f"{attempt}.json")
-        assert not run.failures, f"{attempt}: newman failures:\n" + "\n".join(run.failures) + f"\n{run.output}"
+        assert not run.failures, (
+            f"{attempt}: newman failures:\n" + "\n".join(run.failures) + f"\n{run.output}"
+        )
         assert run.stats["requests"] == {"total": requests, "pending": 0, "failed": 0}, attempt
         assert run.stats["assertions"]["total"] == expected > 0, (attempt, run.stats["assertions"])
         assert run.stats["assertions"]["failed"] == 0, attempt
         for name, assertions in run.assertions_by_request().items():
-            assert len(assertions) >= 2 and all(ok for _, ok in assertions), (attempt, name, assertions)
+            assert len(assertions) >= 2, (attempt, name, assertions)
+            assert all(ok for _, ok in assertions), (attempt, name, assertions)
     # Each run made one order and paid it; the delivered demo order stayed as it was.
     orders = httpx.get(f"{fresh_service.http}/orders", params={"limit": 100}).json()
     made = [order for order in orders if order["id"] > 5]
@@ -209,7 +216,8 @@ def test_a_failing_check_fails_the_run(node_kit: None, fresh_service: LiveServic
     health, stats = [item for item in _requests(broken) if _route(item) in {"/health", "/stats"}]
     for event in health["event"]:
         event["script"]["exec"] = [
-            line.replace('"required": [', '"required": ["no_such_field", ', 1) for line in event["script"]["exec"]
+            line.replace('"required": [', '"required": ["no_such_field", ', 1)
+            for line in event["script"]["exec"]
         ]
     for event in stats["event"]:
         event["script"]["exec"] = [
@@ -265,9 +273,17 @@ async def test_sheet_frames_are_what_the_service_answers(fresh_service: LiveServ
     async with ContractClient.connect(fresh_service.ws, channel="general") as client:
         for action in sheet["actions"]:
             for request in action["requests"]:
-                answers = await client.raw_request(request["text"], request_id=request["message"]["request_id"])
-                seen = [{key: frame.get(key) for key in expected["match"]} for frame, expected in zip(answers, request["frames"], strict=False)]
-                assert len(answers) == len(request["frames"]), (action["action"], [a["type"] for a in answers])
+                answers = await client.raw_request(
+                    request["text"], request_id=request["message"]["request_id"]
+                )
+                seen = [
+                    {key: frame.get(key) for key in expected["match"]}
+                    for frame, expected in zip(answers, request["frames"], strict=False)
+                ]
+                assert len(answers) == len(request["frames"]), (
+                    action["action"],
+                    [a["type"] for a in answers],
+                )
                 assert seen == [frame["match"] for frame in request["frames"]], action["action"]
                 for frame in request["frames"]:
                     if frame["example"] is not None:

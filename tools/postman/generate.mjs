@@ -172,21 +172,22 @@ function responseContent(openapi, operation, status) {
 }
 
 /** Variables the spec's `links` carry from one response to the next request: `$response.body#/id`. */
-function linkVariables(ops) {
+function linkVariables(openapi, ops) {
   const byOperationId = new Map(ops.map((op) => [op.operation.operationId, op]));
   const produced = new Map(); // source operationId -> [{variable, pointer}]
   const consumed = new Map(); // target operationId -> {parameter: variable}
   for (const op of ops) {
     const status = successResponse(op.operation);
-    const links = op.operation.responses[status].links ?? {};
+    const links = deref(openapi, op.operation.responses[status]).links ?? {};
     for (const link of Object.values(links)) {
       if (!byOperationId.has(link.operationId)) fail(`link to unknown operation ${link.operationId}`);
       for (const [parameter, expression] of Object.entries(link.parameters ?? {})) {
         const match = /^\$response\.body#(\/.*)$/.exec(expression);
         if (!match) fail(`link expression ${expression} is not supported`);
-        const variable = `${op.operation.operationId}_${match[1].slice(1).replace(/\//g, '_')}`;
+        const keys = match[1].slice(1).split('/').map((key) => key.replace(/~1/g, '/').replace(/~0/g, '~'));
+        const variable = `${op.operation.operationId}_${keys.join('_')}`;
         const list = produced.get(op.operation.operationId) ?? [];
-        if (!list.some((entry) => entry.variable === variable)) list.push({ variable, pointer: match[1] });
+        if (!list.some((entry) => entry.variable === variable)) list.push({ variable, keys });
         produced.set(op.operation.operationId, list);
         const target = consumed.get(link.operationId) ?? {};
         target[parameter] ??= `{{${variable}}}`;
@@ -221,12 +222,11 @@ function testScript({ method, route, status, mediaType, schema, captures, exampl
       '});',
     );
   }
-  for (const { variable, pointer: where } of captures) {
-    const keys = JSON.stringify(where.slice(1).split('/'));
+  for (const { variable, keys } of captures) {
     lines.push(
-      `// openapi.yaml links: later requests use {{${variable}}} (the body's ${where}).`,
+      `// openapi.yaml links: later requests use {{${variable}}} (the body's /${keys.join('/')}).`,
       `if (pm.response.code === ${Number(status)}) {`,
-      `    pm.collectionVariables.set("${variable}", ${keys}.reduce(function (node, key) { return node[key]; }, pm.response.json()));`,
+      `    pm.collectionVariables.set("${variable}", ${JSON.stringify(keys)}.reduce(function (node, key) { return node[key]; }, pm.response.json()));`,
       '}',
     );
   }
@@ -245,8 +245,11 @@ function assertionCount(item) {
 // write the same collection.
 let seed = 20260101;
 Math.random = () => {
-  seed = (seed * 1103515245 + 12345) % 2147483648;
-  return seed / 2147483648;
+  // mulberry32: a small PRNG that is exact in 32-bit integer arithmetic.
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const { default: Converter } = await import('openapi-to-postmanv2');
 
@@ -302,7 +305,7 @@ function firstExample(openapi, media) {
 function buildItems(openapi, converted, folderName) {
   const ops = operations(openapi);
   const byKey = new Map(ops.map((op) => [op.key, op]));
-  const { produced, consumed } = linkVariables(ops);
+  const { produced, consumed } = linkVariables(openapi, ops);
   const usedExamples = new Set();
   const items = [];
   for (const item of converted) {

@@ -1,0 +1,1 @@
+"""Benchmarks: the service beside a bare `websockets` reference server, driven by one load generator."""
