@@ -1,13 +1,15 @@
-"""A connection's outbound side: a bounded queue drained by its own writer task.
+"""A connection's outbound queue: bounded, ordered, drained by a writer task only when needed.
 
-Frames are handed over with :meth:`Outbox.offer`, which never waits; the writer sends them in
-order. A client that stops reading cannot slow anyone else down: its queue fills, and at the
-bound the outbox gives up on it (``overflowed``) and asks the transport to close it.
+Frames are handed over with :meth:`Outbox.offer`, which never waits. A writer task exists only
+while frames are queued (a client that keeps up costs no task at all); it sends them in order.
+A client that stops reading cannot slow anyone else down: its queue fills, and at the bound the
+outbox gives up on it (``overflowed``) and asks the transport to close it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable
 
@@ -17,14 +19,14 @@ Send = Callable[[bytes], Awaitable[None]]
 class Outbox:
     """Bounded, ordered, non-blocking delivery to one client."""
 
-    __slots__ = ("_closed", "_frames", "_limit", "_on_overflow", "_send", "_sending", "_wakeup", "overflowed")
+    __slots__ = ("_closed", "_frames", "_limit", "_on_overflow", "_send", "_sending", "_writer", "overflowed")
 
     def __init__(self, send: Send, *, limit: int, on_overflow: Callable[[], None]) -> None:
         self._send = send
         self._limit = limit
         self._frames: deque[bytes] = deque()
         self._sending = False
-        self._wakeup = asyncio.Event()
+        self._writer: asyncio.Task[None] | None = None
         self._closed = False
         self._on_overflow = on_overflow
         self.overflowed = False
@@ -45,29 +47,40 @@ class Outbox:
             self.overflowed = True
             self._closed = True
             self._frames.clear()
-            self._wakeup.set()
+            if self._writer is not None:
+                self._writer.cancel()
             self._on_overflow()
             return False
         self._frames.append(frame)
-        self._wakeup.set()
+        if self._writer is None:
+            self._writer = asyncio.get_running_loop().create_task(self._drain())
         return True
 
     def close(self) -> None:
-        """Stop accepting frames; the writer sends what is queued, then ends."""
+        """Take no more frames; what is queued is still sent."""
         self._closed = True
-        self._wakeup.set()
 
-    async def run(self) -> None:
-        """The writer: send frames in order until closed and drained."""
+    def cancel(self) -> None:
+        """Drop what is queued and stop sending."""
+        self._closed = True
+        self._frames.clear()
+        if self._writer is not None:
+            self._writer.cancel()
+
+    async def drained(self, within: float) -> None:
+        """Wait (up to ``within`` seconds) until the queue is sent or the writer stopped."""
+        if self._writer is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait({self._writer}, timeout=within)
+
+    async def _drain(self) -> None:
         frames = self._frames
-        while True:
-            await self._wakeup.wait()
-            self._wakeup.clear()
+        try:
             while frames:
                 self._sending = True
                 try:
                     await self._send(frames.popleft())
                 finally:
                     self._sending = False
-            if self._closed:
-                return
+        finally:
+            self._writer = None

@@ -38,14 +38,13 @@ MESSAGE_TOO_BIG = 1009
 class Connection:
     """One accepted client: its channel, its outbox, and the writer that drains it."""
 
-    __slots__ = ("_closing", "_direct", "_send", "channel", "outbox", "writer")
+    __slots__ = ("_closing", "_direct", "_send", "channel", "outbox")
 
     def __init__(self, channel: str, send: Any, *, outbox_frames: int, direct: bool) -> None:
         self.channel = channel
         self._send = send
         self._direct = DirectWriter.behind(send) if direct else None
         self.outbox = Outbox(self._send_frame, limit=outbox_frames, on_overflow=self._overflowed)
-        self.writer = asyncio.get_running_loop().create_task(self.outbox.run())
         self._closing = False
 
     def offer(self, frame: bytes) -> bool:
@@ -83,11 +82,10 @@ class Connection:
             "closing a client that does not read",
             extra={"event.action": "ws.outbox_overflow", "channel": self.channel},
         )
-        self.writer.cancel()
         self.close(POLICY_VIOLATION, "outbound queue overflow: the client does not read")
 
     async def _close_after_writer(self, code: int, reason: str) -> None:
-        await asyncio.wait({self.writer}, timeout=CLOSE_GRACE)
+        await self.outbox.drained(CLOSE_GRACE)
         try:
             await asyncio.wait_for(
                 self._send({"type": "websocket.close", "code": code, "reason": reason}), CLOSE_GRACE
@@ -139,8 +137,7 @@ class WebSocketEndpoint:
             await self._serve(connection, receive)
         finally:
             self._hub.leave(connection)
-            connection.outbox.close()
-            connection.writer.cancel()
+            connection.outbox.cancel()
 
     def _admit(self, scope: Scope) -> str:
         allowed = self._limits.allowed_origins

@@ -121,6 +121,10 @@ def running_tansu(log_path: Path) -> Iterator[TansuBroker]:
         broker.kill()
 
 
+#: These tests send as fast as they can; the per-client rate limit would answer ``rate_limited``.
+NO_RATE_LIMIT = {"WS_RATE_PER_SECOND": "1000000", "WS_RATE_BURST": "1000000"}
+
+
 @dataclass(frozen=True)
 class TopicRecord:
     """One record read back from the topic."""

@@ -42,36 +42,39 @@ def test_leaving_removes_empty_channels() -> None:
     assert hub.to_channel("room", "x") == 0
 
 
-async def test_outbox_sends_in_order_and_drains_on_close() -> None:
-    sent: list[str] = []
+async def test_outbox_sends_in_order_and_needs_no_task_when_idle() -> None:
+    sent: list[bytes] = []
 
-    async def send(text: str) -> None:
+    async def send(frame: bytes) -> None:
         await asyncio.sleep(0)
-        sent.append(text)
+        sent.append(frame)
 
     outbox = Outbox(send, limit=100, on_overflow=lambda: None)
-    writer = asyncio.create_task(outbox.run())
+    assert outbox.idle
+    tasks_before = len(asyncio.all_tasks())
     for n in range(50):
-        assert outbox.offer(str(n))
+        assert outbox.offer(str(n).encode())
+    assert len(asyncio.all_tasks()) == tasks_before + 1
     outbox.close()
-    await asyncio.wait_for(writer, 1)
-    assert sent == [str(n) for n in range(50)]
-    assert not outbox.offer("late")
+    assert not outbox.offer(b"late")
+    await outbox.drained(1)
+    assert sent == [str(n).encode() for n in range(50)]
+    assert outbox.idle
+    assert len(asyncio.all_tasks()) == tasks_before
 
 
 async def test_a_client_that_does_not_read_overflows_instead_of_growing() -> None:
     blocked = asyncio.Event()
     overflows: list[bool] = []
 
-    async def never_returns(_: str) -> None:
+    async def never_returns(_: bytes) -> None:
         await blocked.wait()
 
     outbox = Outbox(never_returns, limit=10, on_overflow=lambda: overflows.append(True))
-    writer = asyncio.create_task(outbox.run())
-    accepted = sum(outbox.offer(str(n)) for n in range(100))
+    accepted = sum(outbox.offer(str(n).encode()) for n in range(100))
     await asyncio.sleep(0)
-    assert accepted <= 11
+    assert accepted == 10
     assert overflows == [True]
     assert outbox.overflowed
     assert len(outbox) == 0
-    writer.cancel()
+    await outbox.drained(1)

@@ -15,7 +15,14 @@ import pytest
 from tests.support.client import ContractClient, Frame
 from tests.support.live import free_port, start_service
 from tests.support.specs import frame_contract
-from tests.support.tansu import KafkaTarget, TansuBroker, TopicRecord, kafka_health, wait_for_kafka
+from tests.support.tansu import (
+    NO_RATE_LIMIT,
+    KafkaTarget,
+    TansuBroker,
+    TopicRecord,
+    kafka_health,
+    wait_for_kafka,
+)
 
 pytestmark = pytest.mark.kafka
 
@@ -61,7 +68,7 @@ def has_all(events: list[Frame]) -> Any:
 async def test_an_outage_slows_no_reply_and_loses_no_event(
     kafka: KafkaTarget, broker: TansuBroker, tmp_path: Path
 ) -> None:
-    service = start_service(tmp_path / "service.log", env=kafka.service_env())
+    service = start_service(tmp_path / "service.log", env=kafka.service_env(**NO_RATE_LIMIT))
     try:
         await wait_for_kafka(service, lambda state: state["status"] == "up")
         async with ContractClient.connect(service.ws, channel=CHANNEL) as client:
@@ -106,7 +113,12 @@ async def test_a_full_buffer_drops_the_overflow_and_says_so(tmp_path: Path) -> N
     nobody = f"127.0.0.1:{free_port()}"
     service = start_service(
         tmp_path / "service.log",
-        env={"KAFKA_BOOTSTRAP_SERVERS": nobody, "KAFKA_BUFFER_EVENTS": "20", "KAFKA_FLUSH_SECONDS": "1"},
+        env={
+            "KAFKA_BOOTSTRAP_SERVERS": nobody,
+            "KAFKA_BUFFER_EVENTS": "20",
+            "KAFKA_FLUSH_SECONDS": "1",
+            **NO_RATE_LIMIT,
+        },
     )
     try:
         async with ContractClient.connect(service.ws, channel="tiny") as client:
@@ -131,7 +143,7 @@ async def test_the_service_serves_with_no_broker_and_delivers_once_it_comes(
 ) -> None:
     broker.kill()
     began = time.monotonic()
-    service = start_service(tmp_path / "service.log", env=kafka.service_env())
+    service = start_service(tmp_path / "service.log", env=kafka.service_env(**NO_RATE_LIMIT))
     started_in = time.monotonic() - began
     try:
         async with ContractClient.connect(service.ws, channel=CHANNEL) as client:
