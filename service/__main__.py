@@ -54,7 +54,7 @@ def main() -> int:
     app = create_app(settings)
     limits = settings.limits
     config = uvicorn.Config(
-        app,
+        app.dispatch,
         host=settings.server.host,
         port=settings.server.port,
         ws=WS_IMPLEMENTATION,
@@ -65,6 +65,8 @@ def main() -> int:
         loop="uvloop",
         http="httptools",
         log_config=None,
+        proxy_headers=False,
+        interface="asgi3",
         timeout_graceful_shutdown=5,
     )
     GracefulServer(config, app.runtime).run()

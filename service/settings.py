@@ -83,6 +83,9 @@ class KafkaSettings:
     each); past it new records are dropped, counted and logged."""
     flush_seconds: int = 5
     """``KAFKA_FLUSH_SECONDS``: at shutdown, how long to keep delivering what is buffered."""
+    compression: str = "none"
+    """``KAFKA_COMPRESSION``: ``none`` or ``gzip`` (lz4, zstd and snappy need C libraries we do
+    not ship); gzip costs the event loop CPU, worth it only over a slow link to the broker."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,6 +136,7 @@ class Settings:
                 topic=env.get("KAFKA_TOPIC") or "ws_events",
                 buffer_events=_int(env, "KAFKA_BUFFER_EVENTS", 100_000, low=1, high=10_000_000),
                 flush_seconds=_int(env, "KAFKA_FLUSH_SECONDS", 5, low=0, high=300),
+                compression=_choice(env, "KAFKA_COMPRESSION", "NONE", ("NONE", "GZIP")).lower(),
             ),
         )
 

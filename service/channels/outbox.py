@@ -24,7 +24,8 @@ class Outbox:
     def __init__(self, send: Send, *, limit: int, on_overflow: Callable[[], None]) -> None:
         self._send = send
         self._limit = limit
-        self._frames: deque[bytes] = deque()
+        # Made on first use: most clients keep up and never need one (a deque is ~600 bytes).
+        self._frames: deque[bytes] | None = None
         self._sending = False
         self._writer: asyncio.Task[None] | None = None
         self._closed = False
@@ -32,7 +33,7 @@ class Outbox:
         self.overflowed = False
 
     def __len__(self) -> int:
-        return len(self._frames)
+        return len(self._frames) if self._frames else 0
 
     @property
     def idle(self) -> bool:
@@ -43,15 +44,18 @@ class Outbox:
         """Queue a frame; ``False`` when the outbox is closed or has just overflowed."""
         if self._closed:
             return False
-        if len(self._frames) >= self._limit:
+        frames = self._frames
+        if frames is None:
+            frames = self._frames = deque()
+        if len(frames) >= self._limit:
             self.overflowed = True
             self._closed = True
-            self._frames.clear()
+            frames.clear()
             if self._writer is not None:
                 self._writer.cancel()
             self._on_overflow()
             return False
-        self._frames.append(frame)
+        frames.append(frame)
         if self._writer is None:
             self._writer = asyncio.get_running_loop().create_task(self._drain())
         return True
@@ -63,7 +67,7 @@ class Outbox:
     def cancel(self) -> None:
         """Drop what is queued and stop sending."""
         self._closed = True
-        self._frames.clear()
+        self._frames = None
         if self._writer is not None:
             self._writer.cancel()
 
@@ -75,6 +79,7 @@ class Outbox:
 
     async def _drain(self) -> None:
         frames = self._frames
+        assert frames is not None
         try:
             while frames:
                 self._sending = True

@@ -120,6 +120,8 @@ class WebSocketEndpoint:
         self._limits = runtime.settings.limits
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
+        # One coroutine for the whole life of a connection: every frame held per idle client
+        # is memory (see bench/), so the read loop is not split into helpers that stay awaited.
         if (await receive())["type"] != "websocket.connect":
             return
         try:
@@ -128,13 +130,43 @@ class WebSocketEndpoint:
             await _deny(scope, send, refused)
             return
         await send({"type": "websocket.accept"})
-        connection = Connection(
-            channel, send, outbox_frames=self._limits.outbox_frames, direct=self._limits.direct_write
-        )
+        limits = self._limits
+        connection = Connection(channel, send, outbox_frames=limits.outbox_frames, direct=limits.direct_write)
         self._hub.join(connection)
         log.info("client connected", extra={"event.action": "ws.connected", "channel": channel})
+        origin = Origin(channel=channel, recipient=connection)
+        handle = self._protocol.handle_text
+        bucket = TokenBucket(rate=limits.rate_per_second, burst=limits.rate_burst, now=time.monotonic())
+        refused_in_a_row = 0
         try:
-            await self._serve(connection, receive)
+            while True:
+                message: Message = await receive()
+                kind = message["type"]
+                if kind == "websocket.disconnect":
+                    _log_disconnect(channel, message)
+                    return
+                if kind != "websocket.receive":
+                    continue
+                text = message.get("text")
+                wait = bucket.take(time.monotonic())
+                if wait:
+                    refused_in_a_row += 1
+                    if refused_in_a_row >= limits.rate_burst:
+                        log.warning(
+                            "closing a client that keeps flooding",
+                            extra={"event.action": "ws.flood_closed", "channel": channel},
+                        )
+                        connection.close(POLICY_VIOLATION, "rate limit exceeded: too many frames")
+                        continue
+                    connection.offer(
+                        encode(error_frame(RateLimited(wait), peek_request_id(text) if text else None))
+                    )
+                    continue
+                refused_in_a_row = 0
+                if text is None:
+                    connection.offer(encode(error_frame(BINARY_REFUSED, None)))
+                    continue
+                connection.offer_all([encode(frame) for frame in await handle(text, origin)])
         finally:
             self._hub.leave(connection)
             connection.outbox.cancel()
@@ -169,41 +201,6 @@ class WebSocketEndpoint:
                 http_status=503,
             )
         return channel
-
-    async def _serve(self, connection: Connection, receive: Any) -> None:
-        origin = Origin(channel=connection.channel, recipient=connection)
-        handle = self._protocol.handle_text
-        offer = connection.offer
-        bucket = TokenBucket(
-            rate=self._limits.rate_per_second, burst=self._limits.rate_burst, now=time.monotonic()
-        )
-        refused_in_a_row = 0
-        while True:
-            message: Message = await receive()
-            kind = message["type"]
-            if kind == "websocket.disconnect":
-                _log_disconnect(connection.channel, message)
-                return
-            if kind != "websocket.receive":
-                continue
-            wait = bucket.take(time.monotonic())
-            text = message.get("text")
-            if wait:
-                refused_in_a_row += 1
-                if refused_in_a_row >= self._limits.rate_burst:
-                    log.warning(
-                        "closing a client that keeps flooding",
-                        extra={"event.action": "ws.flood_closed", "channel": connection.channel},
-                    )
-                    connection.close(POLICY_VIOLATION, "rate limit exceeded: too many frames")
-                    continue
-                offer(encode(error_frame(RateLimited(wait), peek_request_id(text) if text else None)))
-                continue
-            refused_in_a_row = 0
-            if text is None:
-                offer(encode(error_frame(BINARY_REFUSED, None)))
-                continue
-            connection.offer_all([encode(frame) for frame in await handle(text, origin)])
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 import websockets
 
-from tests.docs.transcripts import EXAMPLES, RECORD, assert_transcript, expected_lines
+from tests.docs.transcripts import EXAMPLES, RECORD, assert_transcript, drain, expected_lines
 from tests.support.live import LiveService, start_service
 
 SHELL = EXAMPLES / "shell"
@@ -57,7 +57,9 @@ def stand(tmp_path: Path) -> Iterator[tuple[LiveService, Path]]:
     service.stop()
 
 
-async def run_command(text: str, *, cwd: Path, env: dict[str, str], stdin: str | None, lines: int) -> list[str]:
+async def run_command(
+    text: str, *, cwd: Path, env: dict[str, str], stdin: str | None, lines: int
+) -> list[str]:
     process = await asyncio.create_subprocess_shell(
         text,
         cwd=cwd,
@@ -111,10 +113,5 @@ async def test_commands_print_what_the_docs_show(stand: tuple[LiveService, Path]
             output = [line.replace(address, "localhost:8002") for line in output]
             assert_transcript(out_path, output, what=f"`{path.name}`")
         for tab in (tab_1, tab_2):
-            received = []
-            while True:
-                try:
-                    received.append(str(await asyncio.wait_for(tab.recv(), 0.3)))
-                except TimeoutError:
-                    break
+            received = await drain(tab)
             assert_transcript(LISTENER, received, what="a client of `general` during the commands")

@@ -17,7 +17,7 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from tests.docs.transcripts import EXAMPLES, RECORD, assert_transcript
+from tests.docs.transcripts import EXAMPLES, RECORD, assert_transcript, drain, expected_lines
 from tests.support.live import LiveService, start_service
 from tests.support.specs import asyncapi_examples, frame_contract, load_asyncapi
 
@@ -73,7 +73,9 @@ def test_every_request_example_of_the_asyncapi_document_is_a_docs_example() -> N
     assert requests, "asyncapi.yaml has request examples"
     for example in requests:
         path = WS_EXAMPLES / f"{example.name}.request.json"
-        assert path.is_file(), f"the AsyncAPI example {example.message}/{example.name} is not in docs/examples/ws"
+        assert path.is_file(), (
+            f"the AsyncAPI example {example.message}/{example.name} is not in docs/examples/ws"
+        )
         assert json.loads(path.read_text(encoding="utf-8")) == example.payload, path.name
 
 
@@ -124,22 +126,16 @@ async def test_ws_examples_answer_what_the_docs_show(fresh_service: LiveService)
             assert_transcript(WS_EXAMPLES / f"{name}.answers.jsonl", answers, what=f"{name} (sender)")
 
             peer_path = WS_EXAMPLES / f"{name}.peer.jsonl"
-            expected = len(peer_path.read_text(encoding="utf-8").splitlines()) if peer_path.is_file() else 0
             if RECORD:
-                seen = []
-                while True:
-                    try:
-                        seen.append(await asyncio.wait_for(peer.recv(), 0.3))
-                    except TimeoutError:
-                        break
-                if seen:
-                    assert_transcript(peer_path, [str(s) for s in seen], what=f"{name} (peer)")
-                continue
-            seen = [str(await asyncio.wait_for(peer.recv(), 5)) for _ in range(expected)]
+                seen = await drain(peer)
+            else:
+                expected = len(expected_lines(peer_path)) if peer_path.is_file() else 0
+                seen = [str(await asyncio.wait_for(peer.recv(), 5)) for _ in range(expected)]
             for frame in seen:
                 contract.check_server_frame(json.loads(frame))
-            if expected:
+            if seen:
                 assert_transcript(peer_path, seen, what=f"{name} (another client of the channel)")
-        with pytest.raises(TimeoutError):
-            extra = await asyncio.wait_for(peer.recv(), 0.3)
-            raise AssertionError(f"the other client got a frame no example shows: {extra!r}")
+            elif RECORD:
+                peer_path.unlink(missing_ok=True)
+        extra = await drain(peer)
+        assert not extra, f"the other client got frames no example shows: {extra}"

@@ -101,7 +101,11 @@ def documented_settings() -> dict[str, Any]:
             continue
         group = groups[node.name]
         for field, doc in zip(node.body, node.body[1:], strict=False):
-            if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name) and isinstance(doc, ast.Expr):
+            if (
+                isinstance(field, ast.AnnAssign)
+                and isinstance(field.target, ast.Name)
+                and isinstance(doc, ast.Expr)
+            ):
                 match = re.match(r"``([A-Z][A-Z0-9_]+)``", str(getattr(doc.value, "value", "")))
                 if match:
                     found[match[1]] = getattr(getattr(defaults, group), field.target.id)
@@ -126,7 +130,9 @@ def test_every_setting_of_the_service_with_its_real_default() -> None:
     assert sorted(table) == sorted(real), "rows of 'Все настройки' vs the variables of service/settings.py"
     for name, value in real.items():
         expected = None if value in (None, ()) else float(value) if isinstance(value, int | float) else value
-        assert shown_default(table[name]) == expected, f"{name}: the page says {table[name]!r}, the service {value!r}"
+        assert shown_default(table[name]) == expected, (
+            f"{name}: the page says {table[name]!r}, the service {value!r}"
+        )
 
 
 def test_every_readme_setting_with_the_readme_default() -> None:

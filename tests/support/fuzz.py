@@ -30,10 +30,9 @@ from __future__ import annotations
 import json
 import math
 import os
-import re
-import socket
 import struct
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -44,6 +43,7 @@ from hypothesis.strategies import SearchStrategy
 from hypothesis_jsonschema import from_schema
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unused-ignore]
 from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
 
 from tests.support import rawws
@@ -271,14 +271,14 @@ def _out_of_bounds(draw: st.DrawFn, schema: Mapping[str, Any]) -> Any:
     kind = schema.get("type")
     if kind == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")
-        choices = []
+        bounds: list[SearchStrategy[int]] = []
         if low is not None:
-            choices.append(st.integers(max_value=low - 1))
+            bounds.append(st.integers(max_value=low - 1))
         if high is not None:
-            choices.append(st.integers(min_value=high + 1))
-        return draw(st.one_of(choices))
+            bounds.append(st.integers(min_value=high + 1))
+        return draw(st.one_of(bounds))
     assert kind == "string", schema
-    choices = []
+    choices: list[SearchStrategy[str]] = []
     if "enum" in schema:
         enum = schema["enum"]
         choices.append(
@@ -295,8 +295,7 @@ def _out_of_bounds(draw: st.DrawFn, schema: Mapping[str, Any]) -> Any:
     if "maxLength" in schema:
         over = schema["maxLength"] + draw(st.integers(min_value=1, max_value=64))
         choices.append(st.just(_repeat(draw, over)))
-    value = draw(st.one_of(choices))
-    return value
+    return draw(st.one_of(choices))
 
 
 MUTATIONS = (
@@ -505,17 +504,21 @@ HUGE_NUMBERS = (
 def huge_number_literals(draw: st.DrawFn) -> str:
     """A number as JSON text: IEEE 754 edges, integers of up to 4,400 digits, long fractions."""
     digits = st.integers(min_value=1, max_value=MAX_INT_LITERAL + 100)
-    return draw(
+    around_the_limit = st.integers(min_value=MAX_INT_LITERAL - 3, max_value=MAX_INT_LITERAL + 3)
+    literal: str = draw(
         st.one_of(
             st.sampled_from(HUGE_NUMBERS),
             st.builds(lambda n, sign: sign + "1" + "0" * (n - 1), digits, st.sampled_from(["", "-"])),
-            st.builds(lambda n: "9" * n, st.integers(min_value=MAX_INT_LITERAL - 3, max_value=MAX_INT_LITERAL + 3)),
-            st.builds(lambda n: "-" + "9" * n, st.integers(min_value=MAX_INT_LITERAL - 3, max_value=MAX_INT_LITERAL + 3)),
-            st.builds(lambda e, sign: f"{sign}1e{e}", st.integers(-100_000, 100_000), st.sampled_from(["", "-"])),
+            st.builds(lambda n: "9" * n, around_the_limit),
+            st.builds(lambda n: "-" + "9" * n, around_the_limit),
+            st.builds(
+                lambda e, sign: f"{sign}1e{e}", st.integers(-100_000, 100_000), st.sampled_from(["", "-"])
+            ),
             st.builds(lambda n: "0." + "0" * n + "1", st.integers(0, 2000)),
             st.builds(lambda n: "1" * n + ".5", st.integers(1, 2000)),
         )
     )
+    return literal
 
 
 @st.composite
@@ -560,13 +563,22 @@ def corrupted_json(draw: st.DrawFn) -> str:
     return text
 
 
+def _mixed(levels: int) -> str:
+    """``levels`` containers, arrays and objects in turn, around ``0``."""
+    opening = "".join("[" if level % 2 == 0 else '{"a": ' for level in range(levels))
+    closing = "".join("]" if level % 2 == 0 else "}" for level in reversed(range(levels)))
+    return opening + "0" + closing
+
+
 DEEP_FORMS: dict[str, Callable[[int], str]] = {
-    "payload_arrays": lambda d: '{"action": "echo", "payload": ' + "[" * d + "]" * d + ', "request_id": "deep"}',
+    "payload_arrays": lambda d: (
+        '{"action": "echo", "payload": ' + "[" * d + "]" * d + ', "request_id": "deep"}'
+    ),
     "payload_objects": lambda d: (
         '{"action": "echo", "payload": ' + '{"a": ' * d + "1" + "}" * d + ', "request_id": "deep"}'
     ),
     "payload_mixed": lambda d: (
-        '{"action": "echo", "payload": {"m": ' + '[{"a": ' * d + "0" + "}]" * d + '}, "request_id": "deep"}'
+        '{"action": "echo", "payload": {"m": ' + _mixed(d - 1) + '}, "request_id": "deep"}'
     ),
     "closed_payload_objects": lambda d: (
         '{"action": "ping", "payload": ' + '{"a": ' * d + "1" + "}" * d + ', "request_id": "deep"}'
@@ -733,12 +745,15 @@ def check_answers(expected: Expected, frames: Sequence[Frame], sent: str | bytes
 
 
 def _check_accepted(expected: Expected, frames: Sequence[Frame], where: str) -> None:
-    assert expected.frame is not None and expected.action is not None
+    assert expected.frame is not None
+    assert expected.action is not None
     action = expected.action
     request = expected.frame
     payload = request.get("payload", {})
     shape = types_of(frames)
-    _expect(frames[0]["type"] == "ack" and frames[0]["action"] == action, "the first answer is no ack" + where)
+    _expect(
+        frames[0]["type"] == "ack" and frames[0]["action"] == action, "the first answer is no ack" + where
+    )
     body = frames[1:]
     if action == "echo":
         _expect(shape == ["ack", "echo", "event ws.echo"], "wrong frames" + where)
@@ -806,22 +821,24 @@ class FuzzLink:
         self.url = url
         self.timeout = timeout
         self.connection: ClientConnection | None = None
+        self._stack = ExitStack()
         self.received = 0
         self.reconnects = 0
         self._sentinels = 0
 
     def ensure_open(self) -> ClientConnection:
-        if self.connection is None or self.connection.protocol.close_rcvd is not None:
+        if self.connection is None or self.connection.state is not State.OPEN:
             if self.connection is not None:
-                self.connection.close()
+                self.close()
                 self.reconnects += 1
-            self.connection = connect(self.url, max_size=None, open_timeout=10, close_timeout=5)
+            self.connection = self._stack.enter_context(
+                connect(self.url, max_size=None, open_timeout=10, close_timeout=5, ping_interval=None)
+            )
         return self.connection
 
     def close(self) -> None:
-        if self.connection is not None:
-            self.connection.close()
-            self.connection = None
+        self._stack.close()
+        self.connection = None
 
     def recv(self) -> Frame:
         connection = self.ensure_open()
@@ -885,8 +902,6 @@ class FuzzLink:
                 raise AssertionError(f"an answer instead of a close: {show(raw)} for {show(data)}")
         except ConnectionClosed as closed:
             return closed.rcvd.code if closed.rcvd is not None else None
-        finally:
-            self.ensure_open()
 
 
 # --------------------------------------------------------------------------- a raw RFC 6455 link
@@ -989,6 +1004,17 @@ class RawLink:
             frames.append(frame)
         return frames
 
+    def await_pongs(self, count: int) -> None:
+        """Read until ``count`` pongs came; a data frame meanwhile is a stray answer."""
+        while len(self.pongs) < count:
+            _, opcode, payload = self.read_frame()
+            if opcode == OP_PING:
+                self.send(masked_frame(OP_PONG, payload))
+            elif opcode == OP_PONG:
+                self.pongs.append(payload)
+            else:
+                raise AssertionError(f"a stray frame (opcode {opcode}): {payload[:200]!r}")
+
     def close_code(self) -> int | None:
         """Read until the service's close frame; its code (``None`` for a close without one)."""
         while True:
@@ -1040,10 +1066,6 @@ def invalid_utf8() -> SearchStrategy[bytes]:
         st.sampled_from([b"\xf4\x90\x80\x80", b"\xf7\xbf\xbf\xbf"]),  # above U+10FFFF
         st.sampled_from([b"\xc3", b"\xe2\x82", b"\xf0\x9f\x98"]),  # a sequence cut short
     )
-
-
-def socket_error_types() -> tuple[type[BaseException], ...]:
-    return (ConnectionError, TimeoutError, socket.timeout, OSError)
 
 
 __all__ = [

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pytest
 import websockets
 
@@ -48,17 +50,37 @@ async def watch_buffer(service: LiveService, peak: list[int], stop: asyncio.Even
         await asyncio.sleep(0.25)
 
 
-async def load(service: LiveService) -> tuple[int, float]:
-    """Run the clients; returns (echoes completed, seconds taken)."""
-    began = time.monotonic()
+@dataclass(frozen=True)
+class LoadRun:
+    echoes: int
+    seconds: float
+    service_cpu_seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.echoes / self.seconds
+
+    @property
+    def cpu_us_per_event(self) -> float:
+        return self.service_cpu_seconds / self.echoes * 1e6
+
+
+def cpu_seconds(service: LiveService) -> float:
+    times = psutil.Process(service.process.pid).cpu_times()
+    return float(times.user + times.system)
+
+
+async def load(service: LiveService) -> LoadRun:
+    """Run the clients for ``SECONDS``; each echo is one event."""
+    cpu, began = cpu_seconds(service), time.monotonic()
     counts = await asyncio.gather(*(echo_client(service.ws, n, began + SECONDS) for n in range(CLIENTS)))
-    return sum(counts), time.monotonic() - began
+    return LoadRun(sum(counts), time.monotonic() - began, cpu_seconds(service) - cpu)
 
 
 async def test_events_per_second_published_under_websocket_load(kafka: KafkaTarget, tmp_path: Path) -> None:
     baseline_service = start_service(tmp_path / "baseline.log", env=NO_RATE_LIMIT)
     try:
-        baseline, baseline_took = await load(baseline_service)
+        baseline = await load(baseline_service)
     finally:
         baseline_service.stop()
 
@@ -69,7 +91,7 @@ async def test_events_per_second_published_under_websocket_load(kafka: KafkaTarg
         stop = asyncio.Event()
         watcher = asyncio.create_task(watch_buffer(service, peak, stop))
         began = time.monotonic()
-        echoes, took = await load(service)
+        run = await load(service)
         after = await wait_for_kafka(service, lambda state: state["buffered"] == 0, timeout=60)
         drained = time.monotonic() - began
         stop.set()
@@ -79,10 +101,11 @@ async def test_events_per_second_published_under_websocket_load(kafka: KafkaTarg
 
     published = after["published"] - before["published"]
     print(
-        f"\n{CLIENTS} clients, {SECONDS:.0f} s of echo: without Kafka {baseline / baseline_took:,.0f} events/s;"
-        f" with Kafka {echoes / took:,.0f} events/s on the WebSocket side,"
-        f" {published / drained:,.0f} events/s published (all {published:,} delivered {drained:.2f} s after"
-        f" the start), buffer peak {max(peak, default=0):,}"
+        f"\n{CLIENTS} clients, {SECONDS:.0f} s of echo, one event each:"
+        f"\n  without Kafka: {baseline.per_second:,.0f} events/s, service CPU {baseline.cpu_us_per_event:.0f} us/event"
+        f"\n  with Kafka:    {run.per_second:,.0f} events/s, service CPU {run.cpu_us_per_event:.0f} us/event;"
+        f" {published / drained:,.0f} events/s published (all {published:,} on the topic {drained:.2f} s"
+        f" after the start), buffer peak {max(peak, default=0):,}"
     )
-    assert published == echoes, "under load every event still reaches the topic"
+    assert published == run.echoes, "under load every event still reaches the topic"
     assert (after["status"], after["dropped"]) == ("up", 0)

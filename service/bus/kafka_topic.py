@@ -1,0 +1,157 @@
+"""The broker side of the Kafka publisher: one connection, the topic, one round of delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
+from aiokafka.partitioner import DefaultPartitioner
+
+from service.bus.backlog import Outgoing
+
+log = logging.getLogger("service.bus.kafka")
+
+# The topic as api_specs/asyncapi.yaml binds it (3 partitions); one replica fits the
+# single-broker stand. A topic created ahead of time keeps its own layout.
+PARTITIONS = 3
+REPLICATION_FACTOR = 1
+REQUEST_TIMEOUT_MS = 3000
+# Producer settings, chosen on purpose:
+# - acks="all": a record counts as published once every in-sync replica has it; only the
+#   sender task waits for that, never a client.
+# - enable_idempotence=False: aiokafka keeps one request in flight per partition, so its
+#   retries cannot reorder a key; our resend after an outage is at-least-once anyway; and
+#   brokers such as Tansu refuse InitProducerId, which would keep the publisher down for good.
+# - linger_ms=0: the publisher batches itself (a round is the whole backlog, built into one
+#   batch per partition), so lingering here would only add delay.
+# - max_batch_size 256 KiB, max_request_size 1 MiB (the broker's default record limit).
+# - request_timeout_ms=3000, which also bounds how long a batch may wait: a round stuck on a
+#   dead broker fails within 3 s, its records go back to the backlog, /health says ``down``.
+PRODUCER_SETTINGS: dict[str, Any] = {
+    "client_id": "qa-kit-ws",
+    "acks": "all",
+    "enable_idempotence": False,
+    "linger_ms": 0,
+    "max_batch_size": 256 * 1024,
+    "max_request_size": 1024 * 1024,
+    "request_timeout_ms": REQUEST_TIMEOUT_MS,
+    "retry_backoff_ms": 100,
+}
+MAX_RECORD_BYTES = 1024 * 1024 - 1024  # under max_request_size, with room for batch headers
+STOP_SECONDS = 1.0
+
+# aiokafka logs every failed reconnect at ERROR, several times a second while a broker is
+# away; the publisher logs each up/down change once, with the error, instead.
+logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
+
+
+@dataclass
+class TopicWriter:
+    """One connection to the broker: makes sure the topic exists and writes rounds to it."""
+
+    servers: str
+    topic: str
+    compression: str
+    """``none`` or a codec aiokafka knows (``gzip``)."""
+    _admin: AIOKafkaAdminClient | None = field(default=None, init=False)
+    _producer: AIOKafkaProducer | None = field(default=None, init=False)
+
+    async def open(self) -> None:
+        """Connect, create the topic if missing, start the producer; raises when unreachable."""
+        self._admin = AIOKafkaAdminClient(
+            bootstrap_servers=self.servers, request_timeout_ms=REQUEST_TIMEOUT_MS
+        )
+        await self._admin.start()
+        await self.ensure_topic()
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self.servers,
+            compression_type=None if self.compression == "none" else self.compression,
+            **PRODUCER_SETTINGS,
+        )
+        await self._producer.start()
+
+    async def ensure_topic(self) -> None:
+        """Create the topic when the broker lacks it (at start, or after a broker lost it)."""
+        assert self._admin is not None
+        # Only list topics: a metadata request naming the topic would make some brokers
+        # auto-create it with their own partition count.
+        if self.topic in await self._admin.list_topics():
+            return
+        new = NewTopic(self.topic, num_partitions=PARTITIONS, replication_factor=REPLICATION_FACTOR)
+        response = await self._admin.create_topics([new])
+        for _topic, code, message in response.topic_errors:
+            if code not in (0, TopicAlreadyExistsError.errno):
+                raise for_code(code)(message)
+        log.info(
+            "created topic %s", self.topic, extra={"event": "kafka.topic_created", "kafka_topic": self.topic}
+        )
+
+    async def write(self, records: list[Outgoing]) -> tuple[list[bool], BaseException | None]:
+        """Write one round: which records the broker acknowledged, and the first failure."""
+        assert self._producer is not None
+        producer = self._producer
+        delivered = [False] * len(records)
+        sent: list[tuple[list[int], asyncio.Future[Any]]] = []
+        failure: BaseException | None = None
+        try:
+            for partition, members in (await self._by_partition(records)).items():
+                for batch_members, batch in self._batches(records, members):
+                    sent.append(
+                        (batch_members, await producer.send_batch(batch, self.topic, partition=partition))
+                    )
+        except KafkaError as error:
+            failure = error
+        results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
+        for (members, _), result in zip(sent, results, strict=True):
+            if isinstance(result, BaseException):
+                failure = failure or result
+            else:
+                for index in members:
+                    delivered[index] = True
+        return delivered, failure
+
+    async def _by_partition(self, records: list[Outgoing]) -> dict[int, list[int]]:
+        """Record indexes per partition, by the Java client's key hash (as ``send`` would)."""
+        assert self._producer is not None
+        partitions = sorted(await self._producer.partitions_for(self.topic))
+        of_key: dict[bytes, int] = {}
+        grouped: dict[int, list[int]] = {}
+        for index, record in enumerate(records):
+            partition = of_key.get(record.key)
+            if partition is None:
+                partition = of_key[record.key] = DefaultPartitioner()(record.key, partitions, partitions)
+            grouped.setdefault(partition, []).append(index)
+        return grouped
+
+    def _batches(self, records: list[Outgoing], members: list[int]) -> list[tuple[list[int], Any]]:
+        """``members`` (in order) packed into as few batches as ``max_batch_size`` allows."""
+        assert self._producer is not None
+        batches: list[tuple[list[int], Any]] = []
+        for index in members:
+            record = records[index]
+            if (
+                not batches
+                or batches[-1][1].append(key=record.key, value=record.value, timestamp=None) is None
+            ):
+                batches.append(([], self._producer.create_batch()))
+                batches[-1][1].append(key=record.key, value=record.value, timestamp=None)
+            batches[-1][0].append(index)
+        for _, batch in batches:
+            batch.close()  # nothing else may join it once it is queued
+        return batches
+
+    async def close(self) -> None:
+        producer, self._producer = self._producer, None
+        admin, self._admin = self._admin, None
+        if producer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(producer.stop(), STOP_SECONDS)
+        if admin is not None:
+            with contextlib.suppress(Exception):
+                await admin.close()
