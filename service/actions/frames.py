@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
 from typing import Any
 
 import msgspec
@@ -14,9 +14,21 @@ from service.orders.model import Order
 _encoder = msgspec.json.Encoder()
 
 
+_second = -1
+_second_text = ""
+
+
 def now() -> str:
-    """The current time, RFC 3339 in UTC with a ``Z``."""
-    return datetime.now(UTC).isoformat(timespec="microseconds")[:-6] + "Z"
+    """The current time, RFC 3339 in UTC with microseconds and a ``Z``.
+
+    Every frame carries one, so the formatted second is reused until the clock moves on.
+    """
+    global _second, _second_text
+    stamp = time.time()
+    second = int(stamp)
+    if second != _second:
+        _second, _second_text = second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+    return f"{_second_text}.{int((stamp - second) * 1_000_000):06d}Z"
 
 
 def encode(frame: msgspec.Struct) -> bytes:

@@ -54,13 +54,15 @@ class ActionProtocol:
             )
             return [error_frame(rejected.error, rejected.request_id)]
         request_id = request.request_id if isinstance(request.request_id, str) else None
-        origin = Origin(request_id=request_id, channel=origin.channel, recipient=origin.recipient)
+        origin = Origin(request_id=request_id, channel=origin.channel, recipient=origin.recipient, ts=now())
         return await self.handle(request, origin)
 
     async def handle(self, request: wire.ClientFrame, origin: Origin) -> Frames:
         """Answer a decoded request: ``ack``, the action's frames, then ``event`` (or ``error``)."""
         action = _ACTION_OF[type(request)]
-        frames: Frames = [wire.AckFrame(ts=now(), request_id=origin.request_id, action=action)]
+        if not origin.ts:
+            origin.ts = now()
+        frames: Frames = [wire.AckFrame(ts=origin.ts, request_id=origin.request_id, action=action)]
         try:
             frames.extend(await self._perform(request, origin))
         except ServiceError as error:
@@ -80,19 +82,19 @@ class ActionProtocol:
         return frames
 
     async def _perform(self, request: wire.ClientFrame, origin: Origin) -> Frames:
-        rid = origin.request_id
+        rid, ts = origin.request_id, origin.ts
         key = origin.channel or "rest"
         match request:
             case wire.EchoRequest(payload=payload):
                 data = payload if isinstance(payload, dict) else {}
                 return [
-                    wire.EchoFrame(ts=now(), request_id=rid, data=data),
+                    wire.EchoFrame(ts=ts, request_id=rid, data=data),
                     emit(self._events, wire.EventName.ws_echo, data, origin, key=key),
                 ]
             case wire.TripletDemoRequest():
                 return [
-                    wire.StepFrame(ts=now(), request_id=rid, step=1),
-                    wire.StepFrame(ts=now(), request_id=rid, step=2),
+                    wire.StepFrame(ts=ts, request_id=rid, step=1),
+                    wire.StepFrame(ts=ts, request_id=rid, step=2),
                     emit(self._events, wire.EventName.ws_triplet_demo, {"steps": 2}, origin, key=key),
                 ]
             case wire.PingRequest():
@@ -103,7 +105,7 @@ class ActionProtocol:
                 order = await self._orders.get(order_id)
                 data = {"id": order_id, "found": order is not None}
                 return [
-                    wire.OrderFrame(ts=now(), request_id=rid, data=wire_order(order) if order else None),
+                    wire.OrderFrame(ts=ts, request_id=rid, data=wire_order(order) if order else None),
                     emit(self._events, wire.EventName.order_viewed, data, origin, key=f"order-{order_id}"),
                 ]
             case wire.ListOrdersRequest(payload=payload):
@@ -111,7 +113,7 @@ class ActionProtocol:
                 limit = limit if isinstance(limit, int) else 10
                 orders = await self._orders.list_recent(limit)
                 return [
-                    wire.OrdersFrame(ts=now(), request_id=rid, data=[wire_order(o) for o in orders]),
+                    wire.OrdersFrame(ts=ts, request_id=rid, data=[wire_order(o) for o in orders]),
                     emit(
                         self._events,
                         wire.EventName.order_listed,
@@ -129,15 +131,15 @@ class ActionProtocol:
                     amount=Decimal(amount),
                 )
                 order, event = await self._orders.create(new, origin)
-                return [wire.OrderFrame(ts=now(), request_id=rid, data=wire_order(order)), event]
+                return [wire.OrderFrame(ts=ts, request_id=rid, data=wire_order(order)), event]
             case wire.ChangeStatusRequest(payload=wire.ChangeStatusPayload(id=order_id, status=status)):
                 change, event = await self._orders.change_status(order_id, OrderStatus(status.value), origin)
-                return [wire.OrderFrame(ts=now(), request_id=rid, data=wire_order(change.order)), event]
+                return [wire.OrderFrame(ts=ts, request_id=rid, data=wire_order(change.order)), event]
         raise AssertionError(f"unhandled request {request!r}")  # pragma: no cover - the union is closed
 
     def _broadcast(self, message: str, origin: Origin) -> Frames:
         channel = origin.channel or "general"
-        ts = now()
+        ts = origin.ts or now()
         others = encode(
             wire.BroadcastFrame(
                 ts=ts, request_id=None, channel=channel, message=message, source=wire.Source.ws

@@ -128,3 +128,33 @@ async def test_the_service_starts_without_postgres_and_heals_when_it_appears(
         assert await store_health(http) == ("ok", {"backend": "postgres", "status": "up"})
         orders = (await http.get("/orders", params={"limit": 100})).json()
         assert len(orders) == 5  # migrated and seeded once it could
+
+
+async def test_a_hung_database_is_answered_within_the_bound(
+    services: Callable[..., LiveService], proxy: TcpProxy, fresh_database: Callable[[], str]
+) -> None:
+    dsn = through_port(fresh_database(), proxy.port)
+    service = services(dsn)
+    async with (
+        httpx.AsyncClient(base_url=service.http, timeout=10) as http,
+        ContractClient.connect(service.ws) as client,
+    ):
+        assert await store_health(http) == ("ok", {"backend": "postgres", "status": "up"})
+        proxy.stall()  # connections stay open, queries and handshakes get no answer
+        for attempt in (1, 2):
+            began = time.monotonic()
+            frames = await client.request(
+                "get_order", {"id": 1}, request_id=f"hung-{attempt}", timeout=ANSWER_BOUND
+            )
+            took = time.monotonic() - began
+            print(f"\n[hung] WS get_order #{attempt} answered storage_unavailable after {took * 1000:.0f} ms")
+            assert types_of(frames) == ["ack", "error storage_unavailable"]
+            assert took < ANSWER_BOUND
+        began = time.monotonic()
+        await assert_serves_without_the_store(http, client, "hung")
+        print(f"[hung] echo and degraded /health answered after {(time.monotonic() - began) * 1000:.0f} ms")
+
+        proxy.resume()
+        healed = await seconds_until_orders_answer(http)
+        print(f"[hung] service answered GET /orders/1 again {healed * 1000:.0f} ms after resume")
+        assert await store_health(http) == ("ok", {"backend": "postgres", "status": "up"})
