@@ -3,6 +3,7 @@
 ``publish`` encodes the record and appends it to a bounded :class:`Backlog`; one sender task
 connects (creating the topic if missing), delivers the backlog in rounds and, when the broker
 goes away, keeps the records and retries with backoff. The WebSocket side never waits for it.
+Delivery is at-least-once and in order per key (see :meth:`Backlog.settle`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ log = logging.getLogger("service.bus.kafka")
 
 ROUND_RECORDS = 5000
 # While records trickle in, wait this long before a round so it carries more of them: a
-# round's fixed cost (a request, its response, the futures) is then shared. Nobody waits on it.
-LINGER_SECONDS = 0.005
+# round's fixed cost (a request, its response, syscalls) is then shared, and nobody waits on
+# it. Measured at ~4k events/s: ~18 us of CPU per event with 5 ms, ~11 us with 20 ms.
+LINGER_SECONDS = 0.01
 IDLE_CHECK_SECONDS = 1.0
 BACKOFF_SECONDS = (0.1, 2.0)
 DROP_LOG_SECONDS = 5.0

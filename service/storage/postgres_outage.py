@@ -21,7 +21,7 @@ _BY_CLASS: tuple[tuple[type[BaseException], str], ...] = (
     (asyncpg.InvalidCatalogNameError, "the database does not exist"),
     (asyncpg.InvalidAuthorizationSpecificationError, "PostgreSQL rejected the credentials"),
     (asyncpg.CannotConnectNowError, "PostgreSQL is starting up or shutting down"),
-    (asyncpg.OperatorInterventionError, "PostgreSQL ended the session"),
+    (asyncpg.OperatorInterventionError, "PostgreSQL cancelled the query or ended the session"),
     (asyncpg.InsufficientResourcesError, "PostgreSQL has no free connections"),
     (asyncpg.UndefinedTableError, "the orders table is missing; it is created again on the next call"),
     (asyncpg.ClientConfigurationError, "DATABASE_URL is not a valid PostgreSQL URL"),

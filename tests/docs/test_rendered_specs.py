@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import subprocess
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from tests.docs.conftest import BuiltSite
 from tests.support.specs import ROOT, asyncapi_examples, load_asyncapi, load_openapi
 
 CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_CHROMIUM = Path(__file__).resolve().parents[2] / "tools" / "install-chromium.sh"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -92,6 +95,10 @@ class Traffic:
 
 @pytest.fixture
 async def browser(tmp_path: Path) -> AsyncIterator[tuple[BrowserContext, Traffic]]:
+    if not CHROMIUM.is_file() and os.geteuid() == 0:
+        # The README's one test command must work on a fresh machine: install the browser here
+        # (Debian's package; never a browser download of Playwright's own).
+        subprocess.run(["bash", str(INSTALL_CHROMIUM)], check=False, timeout=900)
     if not CHROMIUM.is_file():
         pytest.fail(
             f"{CHROMIUM} is missing: the rendered-docs test needs Debian's chromium. "

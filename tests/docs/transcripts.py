@@ -61,14 +61,22 @@ def normalized_line(line: str) -> str:
     return line
 
 
+def trimmed(lines: list[str]) -> list[str]:
+    """``lines`` without trailing whitespace (``\r`` included) and without blank lines at the end."""
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def expected_lines(path: Path) -> list[str]:
-    """The non-empty lines of an expected output file."""
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The lines of an expected output file."""
+    return trimmed(path.read_text(encoding="utf-8").splitlines())
 
 
 def assert_transcript(path: Path, actual: list[str], *, what: str) -> None:
     """Compare ``actual`` output lines with the file ``path`` (or rewrite it in record mode)."""
-    actual = [line.rstrip() for line in actual if line.strip()]
+    actual = trimmed(actual)
     if RECORD:
         path.write_text("".join(f"{line}\n" for line in actual), encoding="utf-8")
         return

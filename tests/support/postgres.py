@@ -112,10 +112,14 @@ class Databases:
         return with_database(self.admin_dsn, name)
 
     def drop_all(self) -> None:
-        for name in self.names:
-            # FORCE: a service a failed test left running must not keep the database alive.
-            run_sync(self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # All at once: one after another, each DROP waits for its own checkpoint.
+        # FORCE: a service a failed test left running must not keep its database alive.
+        statements = [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)' for name in self.names]
+        run_sync(self._execute_all(statements))
         self.names.clear()
+
+    async def _execute_all(self, statements: list[str]) -> None:
+        await asyncio.gather(*(self._execute(statement) for statement in statements))
 
     async def _execute(self, statement: str) -> None:
         connection = await asyncpg.connect(self.admin_dsn, timeout=5)

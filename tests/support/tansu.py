@@ -151,6 +151,17 @@ class KafkaTarget:
             env["KAFKA_TOPIC"] = self.topic
         return env
 
+    async def partitions(self) -> int:
+        """How many partitions the topic has (0 when the broker does not know it)."""
+        consumer = AIOKafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None)
+        await consumer.start()
+        try:
+            # topics() asks for every topic: naming ours could make the broker auto-create it.
+            known = await consumer.topics()
+            return len(consumer.partitions_for_topic(self.topic) or ()) if self.topic in known else 0
+        finally:
+            await consumer.stop()
+
     async def read(
         self, until: Callable[[list[TopicRecord]], bool], timeout: float = 15
     ) -> list[TopicRecord]:

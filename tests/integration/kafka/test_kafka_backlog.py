@@ -88,9 +88,11 @@ def record(n: int) -> EventRecord:
     )
 
 
-def unreachable(**fields: int) -> KafkaSettings:
+def unreachable(*, buffer_events: int = 1000, flush_seconds: int = 5) -> KafkaSettings:
     """Settings for a broker nobody listens on (a free loopback port)."""
-    return KafkaSettings(bootstrap_servers=f"127.0.0.1:{free_port()}", **fields)
+    return KafkaSettings(
+        bootstrap_servers=f"127.0.0.1:{free_port()}", buffer_events=buffer_events, flush_seconds=flush_seconds
+    )
 
 
 async def test_with_no_broker_start_returns_at_once_and_records_wait_in_the_buffer() -> None:

@@ -59,8 +59,11 @@ async def drive_every_action(client: ContractClient, http: httpx.AsyncClient) ->
         notifications += frame["type"] == "event" and frame["request_id"] is None
 
 
-async def test_every_event_frame_is_a_record_on_the_topic(kafka: KafkaTarget, tmp_path: Path) -> None:
-    service = start_service(tmp_path / "service.log", env=kafka.service_env())
+@pytest.mark.parametrize("compression", ["none", "gzip"])
+async def test_every_event_frame_is_a_record_on_the_topic(
+    kafka: KafkaTarget, tmp_path: Path, compression: str
+) -> None:
+    service = start_service(tmp_path / "service.log", env=kafka.service_env(KAFKA_COMPRESSION=compression))
     try:
         await wait_for_kafka(service, lambda state: state["status"] == "up")
         async with (
@@ -82,6 +85,7 @@ async def test_every_event_frame_is_a_record_on_the_topic(kafka: KafkaTarget, tm
         }
         records = await kafka.read(until=lambda got: len(got) >= len(events))
         state = await wait_for_kafka(service, lambda state: state["buffered"] == 0)
+        partitions = await kafka.partitions()
     finally:
         service.stop()
 
@@ -96,6 +100,7 @@ async def test_every_event_frame_is_a_record_on_the_topic(kafka: KafkaTarget, tm
         kafka.topic,
     )
     assert_order_per_key(events, records)
+    assert partitions == 3, "the topic is created as asyncapi.yaml binds it"
     rest = [r.value for r in records if r.value["request_id"] is None]
     assert [r["channel"] for r in rest] == [None, None], "REST-made events carry channel null"
 

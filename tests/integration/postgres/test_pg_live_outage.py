@@ -68,6 +68,7 @@ async def test_an_outage_mid_run_is_answered_fast_and_heals_without_a_restart(
         ContractClient.connect(service.ws) as client,
     ):
         assert await store_health(http) == ("ok", {"backend": "postgres", "status": "up"})
+        assert proxy.accepted > 0  # the service reaches PostgreSQL through the proxy only
         assert types_of(await client.request("get_order", {"id": 1}, request_id="before")) == [
             "ack",
             "order",
@@ -141,15 +142,12 @@ async def test_a_hung_database_is_answered_within_the_bound(
     ):
         assert await store_health(http) == ("ok", {"backend": "postgres", "status": "up"})
         proxy.stall()  # connections stay open, queries and handshakes get no answer
-        for attempt in (1, 2):
-            began = time.monotonic()
-            frames = await client.request(
-                "get_order", {"id": 1}, request_id=f"hung-{attempt}", timeout=ANSWER_BOUND
-            )
-            took = time.monotonic() - began
-            print(f"\n[hung] WS get_order #{attempt} answered storage_unavailable after {took * 1000:.0f} ms")
-            assert types_of(frames) == ["ack", "error storage_unavailable"]
-            assert took < ANSWER_BOUND
+        began = time.monotonic()
+        frames = await client.request("get_order", {"id": 1}, request_id="hung", timeout=ANSWER_BOUND)
+        took = time.monotonic() - began
+        print(f"\n[hung] WS get_order answered storage_unavailable after {took * 1000:.0f} ms")
+        assert types_of(frames) == ["ack", "error storage_unavailable"]
+        assert took < ANSWER_BOUND
         began = time.monotonic()
         await assert_serves_without_the_store(http, client, "hung")
         print(f"[hung] echo and degraded /health answered after {(time.monotonic() - began) * 1000:.0f} ms")

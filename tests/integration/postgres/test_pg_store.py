@@ -9,13 +9,15 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
+from pogo_core.error import BadMigrationError
 
 from service.errors import StorageUnavailable
 from service.orders.demo import DEMO_ORDERS
 from service.orders.model import NewOrder
-from service.settings import StoreSettings
+from service.settings import Settings, SettingsError, StoreSettings
 from service.storage import open_store
 from service.storage.postgres import PostgresOrderStore
+from service.storage.postgres_outage import outage_reason
 from service.storage.postgres_schema import MIGRATIONS
 
 pytest_plugins = ["tests.support.postgres"]
@@ -59,6 +61,67 @@ def test_database_url_selects_the_postgres_store() -> None:
     store = open_store(StoreSettings(database_url="postgresql://qa@db.invalid/orders"))
     assert isinstance(store, PostgresOrderStore)
     assert store.backend == "postgres"
+
+
+def _migration_failed(cause: BaseException) -> BadMigrationError:
+    try:
+        raise BadMigrationError("Failed to apply 20261130_01_create-orders") from cause
+    except BadMigrationError as error:
+        return error
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (
+            ConnectionRefusedError(111, "Connect call failed ('10.0.0.5', 5432)"),
+            "PostgreSQL refused the connection",
+        ),
+        (TimeoutError(), "PostgreSQL did not answer in time"),
+        (
+            asyncpg.InvalidPasswordError("password authentication failed for user qa"),
+            "rejected the credentials",
+        ),
+        (asyncpg.InvalidCatalogNameError('database "orders" does not exist'), "the database does not exist"),
+        (_migration_failed(ConnectionResetError()), "PostgreSQL cannot be reached"),
+        (
+            _migration_failed(asyncpg.PostgresSyntaxError("syntax error")),
+            "the database schema could not be migrated",
+        ),
+        (asyncpg.UniqueViolationError("duplicate key"), None),  # a bug, not an outage: it must surface as one
+        (ValueError("bad argument"), None),
+    ],
+    ids=lambda value: type(value).__name__ if isinstance(value, BaseException) else None,
+)
+def test_outage_reasons_are_short_and_never_quote_the_driver(
+    error: BaseException, reason: str | None
+) -> None:
+    found = outage_reason(error)
+    if reason is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert reason in found
+        assert str(error) not in found or not str(error)
+
+
+def test_pool_and_timeout_settings_come_from_the_environment() -> None:
+    env = {
+        "DATABASE_URL": "postgresql://qa@db/orders",
+        "DB_POOL_MIN": "2",
+        "DB_POOL_MAX": "5",
+        "DB_TIMEOUT_SECONDS": "3",
+    }
+    assert Settings.from_env(env).store == StoreSettings(
+        database_url="postgresql://qa@db/orders", pool_min=2, pool_max=5, timeout_seconds=3
+    )
+    assert Settings.from_env({}).store == StoreSettings(
+        database_url=None, pool_min=1, pool_max=10, timeout_seconds=2
+    )
+    with pytest.raises(SettingsError, match="DB_POOL_MIN"):
+        Settings.from_env({"DB_POOL_MIN": "11"})
+    with pytest.raises(SettingsError, match="DB_TIMEOUT_SECONDS"):
+        Settings.from_env({"DB_TIMEOUT_SECONDS": "0"})
 
 
 async def test_a_fresh_database_is_migrated_and_seeded_once(fresh_database: Callable[[], str]) -> None:
