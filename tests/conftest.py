@@ -9,6 +9,9 @@ import pytest
 
 from tests.support.live import LiveService, start_service
 
+# PostgreSQL fixtures (a fresh database per test run) and the loud "not tested" summary.
+pytest_plugins = ["tests.support.postgres"]
+
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import DefaultPartitioner
 
 from service.bus.backlog import Outgoing
@@ -50,8 +50,10 @@ STOP_SECONDS = 1.0
 # away; the publisher logs each up/down change once, with the error, instead.
 logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
 
+_partitioner = DefaultPartitioner()
 
-@dataclass
+
+@dataclass(kw_only=True)
 class TopicWriter:
     """One connection to the broker: makes sure the topic exists and writes rounds to it."""
 
@@ -105,7 +107,7 @@ class TopicWriter:
                     sent.append(
                         (batch_members, await producer.send_batch(batch, self.topic, partition=partition))
                     )
-        except KafkaError as error:
+        except Exception as error:  # whatever it is, the round must still be settled
             failure = error
         results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
         for (members, _), result in zip(sent, results, strict=True):
@@ -125,7 +127,7 @@ class TopicWriter:
         for index, record in enumerate(records):
             partition = of_key.get(record.key)
             if partition is None:
-                partition = of_key[record.key] = DefaultPartitioner()(record.key, partitions, partitions)
+                partition = of_key[record.key] = _partitioner(record.key, partitions, partitions)
             grouped.setdefault(partition, []).append(index)
         return grouped
 

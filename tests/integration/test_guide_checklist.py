@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,7 +17,23 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support.client import ContractClient, types_of
-from tests.support.live import LiveService
+from tests.support.live import LiveService, start_service
+
+
+@pytest.fixture(scope="module", params=["memory", "postgres"])
+def orders_live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveService]:
+    """The order tests run on both stores: the embedded one and PostgreSQL (a fresh database)."""
+    if request.param == "memory":
+        yield request.getfixturevalue("live")
+        return
+    databases = request.getfixturevalue("databases")
+    service = start_service(
+        Path(tmp_path_factory.mktemp("orders-pg")) / "service.log", {"DATABASE_URL": databases.create()}
+    )
+    yield service
+    service.stop()
 
 
 def room() -> str:
@@ -176,8 +194,8 @@ async def test_rest_broadcast_without_channel_goes_to_general(live: LiveService)
 # --- orders ---------------------------------------------------------------------------------
 
 
-async def test_get_order_returns_the_order_or_null(live: LiveService) -> None:
-    async with ContractClient.connect(live.ws) as client:
+async def test_get_order_returns_the_order_or_null(orders_live: LiveService) -> None:
+    async with ContractClient.connect(orders_live.ws) as client:
         found = await client.request("get_order", {"id": 1}, request_id="r-order-1")
         missing = await client.request("get_order", {"id": 999_999}, request_id="r-order-2")
     assert types_of(found) == types_of(missing) == ["ack", "order", "event order.viewed"]
@@ -185,8 +203,8 @@ async def test_get_order_returns_the_order_or_null(live: LiveService) -> None:
     assert missing[1]["data"] is None
 
 
-async def test_list_orders_is_newest_first(live: LiveService) -> None:
-    async with ContractClient.connect(live.ws) as client:
+async def test_list_orders_is_newest_first(orders_live: LiveService) -> None:
+    async with ContractClient.connect(orders_live.ws) as client:
         answers = await client.request("list_orders", {"limit": 3}, request_id="r-orders-1")
         default = await client.request("list_orders", None, request_id="r-orders-2")
     assert types_of(answers) == ["ack", "orders", "event order.listed"]
@@ -196,10 +214,10 @@ async def test_list_orders_is_newest_first(live: LiveService) -> None:
     assert default[2]["data"]["limit"] == 10
 
 
-async def test_order_lifecycle_over_ws_notifies_every_channel(live: LiveService) -> None:
+async def test_order_lifecycle_over_ws_notifies_every_channel(orders_live: LiveService) -> None:
     async with (
-        ContractClient.connect(live.ws) as requester,
-        ContractClient.connect(live.ws, channel=room()) as watcher,
+        ContractClient.connect(orders_live.ws) as requester,
+        ContractClient.connect(orders_live.ws, channel=room()) as watcher,
     ):
         created = await requester.request(
             "create_order",
@@ -237,10 +255,10 @@ async def test_order_lifecycle_over_ws_notifies_every_channel(live: LiveService)
         assert requester.unsolicited == []  # the requester never got its own notification twice
 
 
-async def test_order_changes_over_rest_reach_ws_clients(live: LiveService) -> None:
+async def test_order_changes_over_rest_reach_ws_clients(orders_live: LiveService) -> None:
     async with (
-        ContractClient.connect(live.ws, channel=room()) as watcher,
-        httpx.AsyncClient(base_url=live.http) as http,
+        ContractClient.connect(orders_live.ws, channel=room()) as watcher,
+        httpx.AsyncClient(base_url=orders_live.http) as http,
     ):
         created = await http.post("/orders", json={"customer": "Bob", "product": "Mouse", "quantity": 1})
         assert created.status_code == 201
@@ -266,7 +284,7 @@ async def test_order_changes_over_rest_reach_ws_clients(live: LiveService) -> No
         assert await watcher.silent_for(0.2)
 
 
-async def test_every_status_transition_of_the_machine(live: LiveService) -> None:
+async def test_every_status_transition_of_the_machine(orders_live: LiveService) -> None:
     legal = {
         ("created", "paid"),
         ("created", "cancelled"),
@@ -282,7 +300,7 @@ async def test_every_status_transition_of_the_machine(live: LiveService) -> None
         "cancelled": ["cancelled"],
     }
     statuses = list(paths)
-    async with ContractClient.connect(live.ws, channel=room()) as client:
+    async with ContractClient.connect(orders_live.ws, channel=room()) as client:
         for n, (start, target) in enumerate((s, t) for s in statuses for t in statuses):
             created = await client.request(
                 "create_order", {"customer": "T", "product": "P", "quantity": 1}, request_id=f"mk-{n}"
@@ -354,6 +372,14 @@ async def test_a_frame_just_under_the_limit_is_served(live: LiveService) -> None
 
 
 # --- REST extras ---------------------------------------------------------------------------
+
+
+async def test_health_reports_the_store_in_use(orders_live: LiveService) -> None:
+    backend = "postgres" if "DATABASE_URL" in orders_live.env else "memory"
+    async with httpx.AsyncClient(base_url=orders_live.http) as http:
+        body = (await http.get("/health")).json()
+    assert body["status"] == "ok"
+    assert body["dependencies"]["store"] == {"backend": backend, "status": "up"}
 
 
 async def test_health_reports_the_embedded_store(live: LiveService) -> None:

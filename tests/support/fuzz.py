@@ -139,6 +139,7 @@ def is_valid_request(value: Mapping[str, Any]) -> bool:
 # --------------------------------------------------------------------------- JSON values
 
 
+@cache
 def json_scalars() -> SearchStrategy[Any]:
     return st.one_of(
         st.none(),
@@ -149,6 +150,7 @@ def json_scalars() -> SearchStrategy[Any]:
     )
 
 
+@cache
 def json_values(max_leaves: int = 10) -> SearchStrategy[Any]:
     """Any JSON value (finite numbers, no lone surrogates), a few levels deep."""
     return st.recursive(
@@ -158,10 +160,12 @@ def json_values(max_leaves: int = 10) -> SearchStrategy[Any]:
     )
 
 
+@cache
 def json_objects() -> SearchStrategy[dict[str, Any]]:
     return st.dictionaries(st.text(max_size=10), json_values(), max_size=6)
 
 
+@cache
 def not_objects() -> SearchStrategy[Any]:
     """A JSON value that is not an object."""
     return st.one_of(json_scalars(), st.lists(json_values(max_leaves=4), max_size=3))
@@ -213,6 +217,7 @@ def _shuffled(draw: st.DrawFn, frame: SearchStrategy[Frame]) -> Frame:
     return dict(draw(st.permutations(list(value.items()))))
 
 
+@cache
 def valid_frames(action: str | None = None) -> SearchStrategy[Frame]:
     """Client frames that conform to asyncapi.yaml, keys in any order."""
     chosen = [action] if action else list(actions())
@@ -231,6 +236,11 @@ class Mutated:
     pointer: str | None
 
 
+# Strategies are built once (hence the caches): building one inside a draw costs more than
+# drawing from it.
+
+
+@cache
 def _non_strings() -> SearchStrategy[Any]:
     return st.one_of(
         st.none(),
@@ -242,8 +252,9 @@ def _non_strings() -> SearchStrategy[Any]:
     )
 
 
-def _wrong_type(schema: Mapping[str, Any]) -> SearchStrategy[Any]:
-    kind = schema.get("type")
+@cache
+def _wrong_type(kind: str) -> SearchStrategy[Any]:
+    """A JSON value that is not of JSON Schema type ``kind``."""
     if kind == "string":
         return _non_strings()
     if kind == "integer":
@@ -257,17 +268,26 @@ def _wrong_type(schema: Mapping[str, Any]) -> SearchStrategy[Any]:
         )
     if kind == "object":
         return not_objects()
-    raise NotImplementedError(f"no wrong type for {schema}")
+    raise NotImplementedError(f"no wrong type for {kind!r}")
 
 
-def _repeat(draw: st.DrawFn, length: int) -> str:
-    """A string of ``length`` characters without drawing each one (Hypothesis' buffer is small)."""
-    unit = draw(st.text(min_size=1, max_size=4))
+def _repeat(unit: str, length: int) -> str:
     return (unit * (length // len(unit) + 1))[:length]
 
 
-def _out_of_bounds(draw: st.DrawFn, schema: Mapping[str, Any]) -> Any:
-    """A value of the right type that breaks one of the schema's constraints."""
+def repeated_text(lengths: SearchStrategy[int]) -> SearchStrategy[str]:
+    """Strings of the drawn lengths, without drawing each character (Hypothesis' buffer is small)."""
+    return st.tuples(st.text(min_size=1, max_size=4), lengths).map(lambda drawn: _repeat(*drawn))
+
+
+def _out_of_bounds(schema: Mapping[str, Any]) -> SearchStrategy[Any]:
+    return _out_of_bounds_of(json.dumps(schema, sort_keys=True))
+
+
+@cache
+def _out_of_bounds_of(schema_json: str) -> SearchStrategy[Any]:
+    """Values of the right type that break one of the schema's constraints."""
+    schema = json.loads(schema_json)
     kind = schema.get("type")
     if kind == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")
@@ -276,7 +296,7 @@ def _out_of_bounds(draw: st.DrawFn, schema: Mapping[str, Any]) -> Any:
             bounds.append(st.integers(max_value=low - 1))
         if high is not None:
             bounds.append(st.integers(min_value=high + 1))
-        return draw(st.one_of(bounds))
+        return st.one_of(bounds)
     assert kind == "string", schema
     choices: list[SearchStrategy[str]] = []
     if "enum" in schema:
@@ -293,9 +313,9 @@ def _out_of_bounds(draw: st.DrawFn, schema: Mapping[str, Any]) -> Any:
     if schema.get("minLength", 0) > 0:
         choices.append(st.just(""))
     if "maxLength" in schema:
-        over = schema["maxLength"] + draw(st.integers(min_value=1, max_value=64))
-        choices.append(st.just(_repeat(draw, over)))
-    return draw(st.one_of(choices))
+        longest = schema["maxLength"]
+        choices.append(repeated_text(st.integers(min_value=longest + 1, max_value=longest + 64)))
+    return st.one_of(choices)
 
 
 MUTATIONS = (
@@ -316,6 +336,15 @@ MUTATIONS = (
 )
 
 
+def _integer_fields(properties: Mapping[str, Mapping[str, Any]], payload: Mapping[str, Any]) -> list[str]:
+    """The integer fields of ``payload`` that still hold an integer (a mutation may have changed it)."""
+    return sorted(
+        name
+        for name in set(properties) & set(payload)
+        if properties[name].get("type") == "integer" and type(payload[name]) is int
+    )
+
+
 def _applicable(frame: Mapping[str, Any]) -> list[str]:
     action = frame.get("action")
     if not isinstance(action, str) or action not in actions():
@@ -332,17 +361,39 @@ def _applicable(frame: Mapping[str, Any]) -> list[str]:
             found.append("drop_payload_field")
         if set(properties) & set(payload):
             found += ["payload_field_wrong_type", "payload_field_out_of_bounds"]
-        if any(properties[name].get("type") == "integer" for name in set(properties) & set(payload)):
+        if _integer_fields(properties, payload):
             found.append("payload_field_integral_float")
     return found
 
 
-def _key_names(exclude: Sequence[str]) -> SearchStrategy[str]:
-    # A backtick in a key name spoils the service's pointer (a bug, tested on its own):
-    # the fuzzed keys leave it out so that the pointer can be checked everywhere else.
-    return st.text(alphabet=st.characters(exclude_characters="`"), max_size=12).filter(
-        lambda name: name not in exclude
-    )
+KEY_NAMES = st.text(alphabet=st.characters(exclude_characters="`"), max_size=12)
+"""Names of extra keys. A backtick spoils the service's pointer (a bug with a test of its own):
+the fuzzed names leave it out so that the pointer is checked everywhere else."""
+
+
+def _new_key(draw: st.DrawFn, exclude: Sequence[str]) -> str:
+    key = draw(KEY_NAMES)
+    while key in exclude:
+        key += "_"
+    return key
+
+
+@cache
+def unknown_actions() -> SearchStrategy[str]:
+    """Action names the spec does not know, many of them one slip away from a real one."""
+    known = actions()
+    return st.one_of(
+        st.text(max_size=20),
+        st.sampled_from(known).map(str.upper),
+        st.sampled_from(known).map(lambda s: s + " "),
+        st.sampled_from(known).map(lambda s: s.replace("_", "-")),
+        st.sampled_from(known).map(lambda s: s + "\x00"),
+        st.sampled_from(known).map(lambda s: s[:-1]),
+    ).filter(lambda s: s not in known)
+
+
+LONG_REQUEST_IDS = repeated_text(st.integers(MAX_REQUEST_ID + 1, 4 * MAX_REQUEST_ID))
+BOUNDARY_REQUEST_IDS = repeated_text(st.sampled_from([1, MAX_REQUEST_ID - 1, MAX_REQUEST_ID])) | st.just("")
 
 
 def _mutate(draw: st.DrawFn, frame: Frame, mutation: str) -> str | None:
@@ -355,30 +406,20 @@ def _mutate(draw: st.DrawFn, frame: Frame, mutation: str) -> str | None:
         frame["action"] = draw(_non_strings())
         return "/action"
     if mutation == "unknown_action":
-        known = actions()
-        frame["action"] = draw(
-            st.one_of(
-                st.text(max_size=20),
-                st.sampled_from(known).map(str.upper),
-                st.sampled_from(known).map(lambda s: s + " "),
-                st.sampled_from(known).map(lambda s: s.replace("_", "-")),
-                st.sampled_from(known).map(lambda s: s + "\x00"),
-                st.sampled_from(known).map(lambda s: s[:-1]),
-            ).filter(lambda s: s not in known)
-        )
+        frame["action"] = draw(unknown_actions())
         return None
     if mutation == "extra_top_key":
-        key = draw(_key_names(TOP_KEYS))
+        key = _new_key(draw, TOP_KEYS)
         frame[key] = draw(json_values(max_leaves=3))
         return json_pointer([key])
     if mutation == "request_id_not_a_string":
         frame["request_id"] = draw(_non_strings())
         return "/request_id"
     if mutation == "request_id_too_long":
-        frame["request_id"] = _repeat(draw, draw(st.integers(MAX_REQUEST_ID + 1, 4 * MAX_REQUEST_ID)))
+        frame["request_id"] = draw(LONG_REQUEST_IDS)
         return "/request_id"
     if mutation == "request_id_boundary":
-        frame["request_id"] = _repeat(draw, draw(st.sampled_from([0, 1, MAX_REQUEST_ID - 1, MAX_REQUEST_ID])))
+        frame["request_id"] = draw(BOUNDARY_REQUEST_IDS)
         return None
     if mutation == "drop_payload":
         frame.pop("payload", None)
@@ -392,7 +433,7 @@ def _mutate(draw: st.DrawFn, frame: Frame, mutation: str) -> str | None:
         payload = frame.setdefault("payload", {})
         if not isinstance(payload, dict):
             payload = frame["payload"] = {}
-        key = draw(_key_names(list(properties) + list(payload)))
+        key = _new_key(draw, [*properties, *payload])
         payload[key] = draw(json_values(max_leaves=3))
         return json_pointer(["payload", key])
     payload = frame["payload"]
@@ -404,16 +445,18 @@ def _mutate(draw: st.DrawFn, frame: Frame, mutation: str) -> str | None:
         return json_pointer(["payload", name])
     present = sorted(set(properties) & set(payload))
     if mutation == "payload_field_integral_float":
-        integers = [name for name in present if properties[name].get("type") == "integer"]
-        name = draw(st.sampled_from(integers))
+        name = draw(st.sampled_from(_integer_fields(properties, payload)))
         payload[name] = float(payload[name])  # JSON Schema: 2.0 is an integer, so still valid
         return None
     name = draw(st.sampled_from(present))
     if mutation == "payload_field_wrong_type":
-        payload[name] = draw(_wrong_type(properties[name]))
+        payload[name] = draw(_wrong_type(str(properties[name].get("type"))))
     else:
-        payload[name] = _out_of_bounds(draw, properties[name])
+        payload[name] = draw(_out_of_bounds(properties[name]))
     return json_pointer(["payload", name])
+
+
+ONE_OR_TWO = st.integers(min_value=1, max_value=2)
 
 
 @st.composite
@@ -422,15 +465,15 @@ def mutated_frames(draw: st.DrawFn) -> Mutated:
     frame = draw(valid_frames())
     applied: list[str] = []
     pointer: str | None = None
-    for _ in range(draw(st.integers(min_value=1, max_value=2))):
+    for _ in range(draw(ONE_OR_TWO)):
         mutation = draw(st.sampled_from(_applicable(frame)))
         pointer = _mutate(draw, frame, mutation)
         applied.append(mutation)
     return Mutated(frame=frame, mutations=tuple(applied), pointer=pointer if len(applied) == 1 else None)
 
 
-@st.composite
-def structured_garbage(draw: st.DrawFn) -> Any:
+@cache
+def structured_garbage() -> SearchStrategy[dict[str, Any]]:
     """Objects made of the frame's own keys (and others) holding any JSON at all."""
     keys = st.one_of(st.sampled_from(TOP_KEYS), st.text(max_size=8))
     values = st.one_of(
@@ -438,7 +481,7 @@ def structured_garbage(draw: st.DrawFn) -> Any:
         json_values(max_leaves=6),
         valid_frames().map(lambda frame: frame.get("payload", {})),
     )
-    return draw(st.dictionaries(keys, values, max_size=5))
+    return st.dictionaries(keys, values, max_size=5)
 
 
 # --------------------------------------------------------------------------- text that is (almost) JSON
@@ -500,34 +543,34 @@ HUGE_NUMBERS = (
 )
 
 
-@st.composite
-def huge_number_literals(draw: st.DrawFn) -> str:
+@cache
+def huge_number_literals() -> SearchStrategy[str]:
     """A number as JSON text: IEEE 754 edges, integers of up to 4,400 digits, long fractions."""
     digits = st.integers(min_value=1, max_value=MAX_INT_LITERAL + 100)
     around_the_limit = st.integers(min_value=MAX_INT_LITERAL - 3, max_value=MAX_INT_LITERAL + 3)
-    literal: str = draw(
-        st.one_of(
-            st.sampled_from(HUGE_NUMBERS),
-            st.builds(lambda n, sign: sign + "1" + "0" * (n - 1), digits, st.sampled_from(["", "-"])),
-            st.builds(lambda n: "9" * n, around_the_limit),
-            st.builds(lambda n: "-" + "9" * n, around_the_limit),
-            st.builds(
-                lambda e, sign: f"{sign}1e{e}", st.integers(-100_000, 100_000), st.sampled_from(["", "-"])
-            ),
-            st.builds(lambda n: "0." + "0" * n + "1", st.integers(0, 2000)),
-            st.builds(lambda n: "1" * n + ".5", st.integers(1, 2000)),
-        )
+    return st.one_of(
+        st.sampled_from(HUGE_NUMBERS),
+        st.builds(lambda n, sign: sign + "1" + "0" * (n - 1), digits, st.sampled_from(["", "-"])),
+        st.builds(lambda n: "9" * n, around_the_limit),
+        st.builds(lambda n: "-" + "9" * n, around_the_limit),
+        st.builds(lambda e, sign: f"{sign}1e{e}", st.integers(-100_000, 100_000), st.sampled_from(["", "-"])),
+        st.builds(lambda n: "0." + "0" * n + "1", st.integers(0, 2000)),
+        st.builds(lambda n: "1" * n + ".5", st.integers(1, 2000)),
     )
-    return literal
 
 
 @st.composite
 def texts_with_a_hole(draw: st.DrawFn, fillers: SearchStrategy[str]) -> str:
     """A frame's JSON text with one value replaced by ``fillers`` (a literal, a number…)."""
     filler = draw(fillers)
-    rid = draw(st.sampled_from(['"r-hole"', "7", ""]))
+    rid = draw(_HOLE_REQUEST_IDS)
     rid_part = f', "request_id": {rid}' if rid else ""
-    templates = (
+    return draw(_HOLE_TEMPLATES) % (filler, rid_part)
+
+
+_HOLE_REQUEST_IDS = st.sampled_from(['"r-hole"', "7", ""])
+_HOLE_TEMPLATES = st.sampled_from(
+    (
         '{"action": "echo", "payload": {"x": %s}%s}',
         '{"action": "echo", "payload": [%s]%s}',
         '{"action": "get_order", "payload": {"id": %s}%s}',
@@ -539,23 +582,29 @@ def texts_with_a_hole(draw: st.DrawFn, fillers: SearchStrategy[str]) -> str:
         "%s%s",
         "[%s]%s",
     )
-    template = draw(st.sampled_from(templates))
-    return template % (filler, rid_part)
+)
+
+
+_BOOLEANS = st.booleans()
+_EDITS = st.integers(min_value=1, max_value=3)
+_EDIT_KINDS = st.sampled_from(["delete", "insert", "replace", "truncate", "duplicate"])
+_JSON_SYNTAX = st.sampled_from('{}[],:"\\ 0-.eE')
+_ANY_CHARACTER = st.characters()
 
 
 @st.composite
 def corrupted_json(draw: st.DrawFn) -> str:
     """A valid frame's text with a few characters deleted, inserted, replaced or cut off."""
-    text = dumps(draw(valid_frames()), ascii_only=draw(st.booleans()))
-    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+    text = dumps(draw(valid_frames()), ascii_only=draw(_BOOLEANS))
+    for _ in range(draw(_EDITS)):
         at = draw(st.integers(min_value=0, max_value=len(text)))
-        edit = draw(st.sampled_from(["delete", "insert", "replace", "truncate", "duplicate"]))
+        edit = draw(_EDIT_KINDS)
         if edit == "delete":
             text = text[:at] + text[at + 1 :]
         elif edit == "insert":
-            text = text[:at] + draw(st.sampled_from('{}[],:"\\ 0-.eE')) + text[at:]
+            text = text[:at] + draw(_JSON_SYNTAX) + text[at:]
         elif edit == "replace":
-            text = text[:at] + draw(st.characters()) + text[at + 1 :]
+            text = text[:at] + draw(_ANY_CHARACTER) + text[at + 1 :]
         elif edit == "truncate":
             text = text[:at]
         else:

@@ -24,8 +24,7 @@ from service.orders.store import OrderStore
 from service.settings import StoreSettings
 from service.storage.memory import InMemoryOrderStore
 from service.storage.postgres import PostgresOrderStore
-
-pytest_plugins = ["tests.support.postgres"]
+from tests.support.orders import assert_legal_chain
 
 ALL_PAIRS = [(current, requested) for current in OrderStatus for requested in OrderStatus]
 
@@ -215,17 +214,3 @@ async def test_concurrent_mixed_changes_make_one_legal_chain(store: OrderStore) 
         final = await store.get(order.id)
         assert final is not None
         assert_legal_chain([(c.previous, c.order.status) for c in changes], final.status)
-
-
-def assert_legal_chain(changes: list[tuple[OrderStatus, OrderStatus]], final: OrderStatus) -> None:
-    """Each change starts where the one before ended, from ``created`` to ``final``: no lost update."""
-    by_source = {}
-    for previous, status in changes:
-        assert status in NEXT[previous], f"illegal {previous} -> {status}"
-        assert previous not in by_source, f"two changes from {previous}: a lost update ({changes})"
-        by_source[previous] = status
-    current = OrderStatus.CREATED
-    while current in by_source:
-        current = by_source.pop(current)
-    assert not by_source, f"changes that do not follow one another: {changes}"
-    assert current == final

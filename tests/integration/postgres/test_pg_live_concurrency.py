@@ -19,9 +19,8 @@ import pytest
 from service.orders.model import OrderStatus
 from tests.support.client import ContractClient, Frame
 from tests.support.live import LiveService
-from tests.unit.test_store_contract import assert_legal_chain
+from tests.support.orders import assert_legal_chain
 
-pytest_plugins = ["tests.support.postgres"]
 pytestmark = pytest.mark.postgres
 
 MIX = [

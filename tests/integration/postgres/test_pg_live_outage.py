@@ -20,7 +20,6 @@ from tests.support.live import LiveService
 from tests.support.postgres import through_port
 from tests.support.tcp_proxy import TcpProxy
 
-pytest_plugins = ["tests.support.postgres"]
 pytestmark = pytest.mark.postgres
 
 ANSWER_BOUND = 5.0  # seconds to the storage_unavailable answer (the store's own bound is 2 s)

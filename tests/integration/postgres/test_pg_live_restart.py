@@ -12,7 +12,6 @@ from service.orders.demo import DEMO_ORDERS
 from tests.support.client import ContractClient
 from tests.support.live import LiveService
 
-pytest_plugins = ["tests.support.postgres"]
 pytestmark = pytest.mark.postgres
 
 

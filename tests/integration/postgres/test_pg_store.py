@@ -20,7 +20,6 @@ from service.storage.postgres import PostgresOrderStore
 from service.storage.postgres_outage import outage_reason
 from service.storage.postgres_schema import MIGRATIONS
 
-pytest_plugins = ["tests.support.postgres"]
 pytestmark = pytest.mark.postgres
 
 MIGRATION_IDS = sorted(path.stem for path in MIGRATIONS.glob("*.sql"))

@@ -17,7 +17,6 @@ from service.storage.postgres import PostgresOrderStore
 from tests.support.postgres import through_port
 from tests.support.tcp_proxy import TcpProxy
 
-pytest_plugins = ["tests.support.postgres"]
 pytestmark = pytest.mark.postgres
 
 BOUND = 3.0  # seconds: DB_TIMEOUT_SECONDS (2) and slack
