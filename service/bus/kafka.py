@@ -84,7 +84,7 @@ class KafkaPublisher:
             log.warning(
                 "closed with %d event record(s) undelivered",
                 len(self._backlog),
-                extra={"event": "kafka.undelivered", "kafka_topic": self._writer.topic},
+                extra={"event.action": "kafka.undelivered", "kafka_topic": self._writer.topic},
             )
 
     def health(self) -> PublisherHealth:
@@ -139,7 +139,7 @@ class KafkaPublisher:
         log.info(
             "kafka up, %d event record(s) to deliver",
             len(self._backlog),
-            extra={"event": "kafka.up", "kafka_topic": self._writer.topic},
+            extra={"event.action": "kafka.up", "kafka_topic": self._writer.topic},
         )
 
     def _went_down(self, error: BaseException) -> None:
@@ -149,7 +149,7 @@ class KafkaPublisher:
             log.warning(
                 "kafka down (%s), buffering event records",
                 self._error,
-                extra={"event": "kafka.down", "kafka_topic": self._writer.topic},
+                extra={"event.action": "kafka.down", "kafka_topic": self._writer.topic},
             )
 
     def _report_drops(self) -> None:
@@ -161,6 +161,6 @@ class KafkaPublisher:
                 "dropped %d event record(s) (buffer full or record too large), %d in all",
                 fresh,
                 self._backlog.dropped,
-                extra={"event": "kafka.dropped", "kafka_topic": self._writer.topic},
+                extra={"event.action": "kafka.dropped", "kafka_topic": self._writer.topic},
             )
             self._drops_reported, self._drops_logged_at = self._backlog.dropped, now

@@ -216,12 +216,6 @@ def test_the_emulation_refuses_settings_it_does_not_play(
         ship(raw, input_config={**service_input, "parsers": [{"ndjson": {}}]}, container=container)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service/bus/kafka.py logs extra={'event': 'kafka.down'} (and kafka.up, kafka.dropped, ...): "
-    "a string `event` clashes with the ECS object in filebeat-*, so Elasticsearch refuses those lines; "
-    "it must log extra={'event.action': ...} like the rest of the service",
-)
 def test_outage_lines_reach_kibana_too(
     outage_lines: list[str], service_input: dict[str, Any], container: Container
 ) -> None:

@@ -94,15 +94,11 @@ class TansuBroker:
             time.sleep(0.02)
 
     def kill(self) -> None:
-        """Stop the broker at once (SIGKILL), as a crash would, and wait until the port is free."""
+        """Stop the broker at once (SIGKILL), as a crash would, and wait for it to exit."""
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
         self.process = None
-
-    def restart(self) -> None:
-        self.kill()
-        self.start()
 
 
 @contextlib.contextmanager

@@ -7,13 +7,14 @@ import json
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.support.client import ContractClient, Frame
-from tests.support.live import free_port, start_service
+from tests.support.live import LiveService, free_port, start_service
 from tests.support.specs import frame_contract
 from tests.support.tansu import (
     NO_RATE_LIMIT,
@@ -60,7 +61,19 @@ def assert_delivered_once_in_order(events: list[Frame], records: list[TopicRecor
     assert by_key == sent
 
 
-def has_all(events: list[Frame]) -> Any:
+def action_of(line: dict[str, Any]) -> object:
+    """The ECS ``event.action`` of a log line (``event`` is an object, never a string)."""
+    event = line.get("event")
+    return event.get("action") if isinstance(event, dict) else None
+
+
+def log_events(service: LiveService) -> list[dict[str, Any]]:
+    """The service's JSON log lines."""
+    return [json.loads(line) for line in service.log_lines() if line.startswith("{")]
+
+
+def has_all(events: list[Frame]) -> Callable[[list[TopicRecord]], bool]:
+    """Whether records read so far hold every one of ``events``."""
     wanted = {(e["event"], e["request_id"]) for e in events}
     return lambda got: wanted <= {(r.value["event"], r.value["request_id"]) for r in got}
 
@@ -113,6 +126,10 @@ async def test_an_outage_slows_no_reply_and_loses_no_event(
     assert back["published"] == settled["published"] + len(outage_events)
     assert len(records) == len(outage_events)
     assert partitions == 3, "the broker lost the topic; the service made it again as the spec binds it"
+    changes = [
+        action_of(line) for line in log_events(service) if action_of(line) in ("kafka.up", "kafka.down")
+    ]
+    assert changes == ["kafka.up", "kafka.down", "kafka.up"], "one line per change, not one per retry"
     assert_delivered_once_in_order(outage_events, records)
 
 
@@ -139,7 +156,7 @@ async def test_a_full_buffer_drops_the_overflow_and_says_so(tmp_path: Path) -> N
         stopped_in = time.monotonic() - began
     assert stopped_in < 1 + 3, "shutdown gives up on an absent broker after KAFKA_FLUSH_SECONDS"
     assert (state["status"], state["buffered"], state["dropped"], state["published"]) == ("down", 20, 30, 0)
-    reports = [line for line in map(json.loads, service.log_lines()) if line.get("event") == "kafka.dropped"]
+    reports = [line for line in log_events(service) if action_of(line) == "kafka.dropped"]
     assert reports, "drops are logged"
     assert len(reports) <= 3, "drops are logged now and then, not once per record"
     assert reports[-1]["message"].endswith("30 in all")
