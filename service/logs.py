@@ -20,6 +20,18 @@ import ecs_logging
 _listener: logging.handlers.QueueListener | None = None
 
 
+def _invalid_utf8_is_the_clients_fault(record: logging.LogRecord) -> bool:
+    """uvicorn logs a client's invalid UTF-8 text frame as an error with a traceback, so any client
+    could fill the error log. The connection is closed with 1007 as RFC 6455 wants; one warning
+    line without a traceback says so."""
+    if record.exc_info and isinstance(record.exc_info[1], UnicodeDecodeError):
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg, record.args = "closed a client that sent a text frame that is not UTF-8 (1007)", ()
+        record.exc_info, record.exc_text = None, None
+        record.__dict__["event.action"] = "ws.invalid_utf8"
+    return True
+
+
 def configure_logging(level: str) -> None:
     """Send every log record, the server's included, to stdout as ECS JSON lines."""
     global _listener
@@ -35,6 +47,7 @@ def configure_logging(level: str) -> None:
     atexit.register(_listener.stop)
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(records)]
+    logging.getLogger("uvicorn.error").addFilter(_invalid_utf8_is_the_clients_fault)
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar"):
         named = logging.getLogger(name)

@@ -13,6 +13,7 @@ from typing import Any, cast
 import msgspec
 
 from generated import ws_messages as wire
+from service.actions.money import amount_of
 from service.errors import BadInput, InvalidFrame, InvalidJson, UnknownAction, ValidationFailed
 
 SUPPORTED_ACTIONS: list[str] = [action.value for action in wire.ActionName]
@@ -34,11 +35,20 @@ class RejectedFrame(Exception):
 def decode_request(data: str | bytes) -> wire.ClientFrame:
     """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
     try:
-        return cast(wire.ClientFrame, _requests.decode(data))
+        request = cast(wire.ClientFrame, _requests.decode(data))
     except msgspec.ValidationError:
-        return _decode_slowly(data)
+        request = _decode_slowly(data)
     except msgspec.DecodeError as exc:
         raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {exc}"), None) from None
+    except RecursionError:
+        raise RejectedFrame(TOO_DEEP, peek_request_id(data)) from None
+    if isinstance(request, wire.CreateOrderRequest) and isinstance(request.payload.amount, str):
+        try:
+            amount_of(request.payload.amount, pointer="/payload/amount")
+        except ValidationFailed as bad:
+            request_id = request.request_id if isinstance(request.request_id, str) else None
+            raise RejectedFrame(bad, request_id) from None
+    return request
 
 
 def integral_floats_as_ints(value: Any) -> Any:
@@ -57,10 +67,21 @@ def _decode_slowly(data: str | bytes) -> wire.ClientFrame:
         value: Any = _anything.decode(data)
     except msgspec.DecodeError as decode_error:
         raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {decode_error}"), None) from None
+    except RecursionError:
+        raise RejectedFrame(TOO_DEEP, peek_request_id(data)) from None
     try:
         return cast(wire.ClientFrame, msgspec.convert(integral_floats_as_ints(value), wire.ClientFrame))
     except msgspec.ValidationError as exc:
         raise _explain(value, exc) from None
+    except RecursionError:
+        raise RejectedFrame(TOO_DEEP, peek_request_id(data)) from None
+
+
+TOO_DEEP = ValidationFailed(
+    "The frame is nested too deeply to be read (a few hundred levels at most)", pointer="/"
+)
+"""JSON nested deeper than the decoder's recursion allows: answered, never a crash."""
+
 
 
 def _explain(value: Any, exc: msgspec.ValidationError) -> RejectedFrame:
@@ -81,7 +102,7 @@ def _explain(value: Any, exc: msgspec.ValidationError) -> RejectedFrame:
 
 
 _LOCATION = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
-_FIELD = re.compile(r"(?:missing required|unknown) field `(?P<name>[^`]*)`")
+_FIELD = re.compile(r"(?:missing required|unknown) field `(?P<name>.*)`$", re.DOTALL)
 _STEP = re.compile(
     r"\.(?P<name>[A-Za-z_][A-Za-z0-9_]*)|\[(?P<index>\d+)\]|\[(?P<quoted>\"(?:[^\"\\]|\\.)*\")\]|(?P<hidden>\[\.\.\.\])"
 )
@@ -125,6 +146,6 @@ def peek_request_id(data: str | bytes) -> str | None:
     """The frame's ``request_id`` if it is cheaply readable, for answers that skip decoding."""
     try:
         request_id = _request_id_only.decode(data).request_id
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
     return request_id if request_id is not None and len(request_id) <= _MAX_REQUEST_ID else None

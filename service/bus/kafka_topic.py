@@ -91,7 +91,9 @@ class TopicWriter:
             if code not in (0, TopicAlreadyExistsError.errno):
                 raise for_code(code)(message)
         log.info(
-            "created topic %s", self.topic, extra={"event.action": "kafka.topic_created", "kafka_topic": self.topic}
+            "created topic %s",
+            self.topic,
+            extra={"event.action": "kafka.topic_created", "kafka_topic": self.topic},
         )
 
     async def write(self, records: list[Outgoing]) -> tuple[list[bool], BaseException | None]:

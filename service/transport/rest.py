@@ -13,6 +13,7 @@ from litestar.params import FromPath
 
 from generated import rest_models as rest
 from service.actions.frames import wire_order
+from service.actions.money import amount_of
 from service.actions.protocol import broadcast_from_rest
 from service.actions.session import REST
 from service.errors import OrderNotFound, ValidationFailed
@@ -76,10 +77,8 @@ async def list_orders(request: Request[Any, Any, Any], runtime: NamedDependency[
 @post("/orders", status_code=201)
 async def create_order(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> rest.Order:
     body = await json_body(request, rest.CreateOrder)
-    amount = body.amount if isinstance(body.amount, str) else "0"
-    new = NewOrder(
-        customer=body.customer, product=body.product, quantity=body.quantity, amount=Decimal(amount)
-    )
+    amount = amount_of(body.amount, pointer="/body/amount") if isinstance(body.amount, str) else Decimal("0")
+    new = NewOrder(customer=body.customer, product=body.product, quantity=body.quantity, amount=amount)
     order, _ = await runtime.orders.create(new, REST)
     return _order(order)
 

@@ -17,7 +17,7 @@ from service.actions.frames import encode, error_frame
 from service.actions.session import Origin
 from service.channels.outbox import Outbox
 from service.channels.rate import TokenBucket
-from service.errors import HandshakeRefused, InvalidFrame, RateLimited, ValidationFailed
+from service.errors import HandshakeRefused, InvalidFrame, RateLimited, ServiceError, ValidationFailed
 from service.runtime import Runtime
 from service.transport.channel_query import channel_of
 from service.transport.direct import DirectWriter
@@ -29,6 +29,7 @@ Scope = dict[str, Any]
 Message = dict[str, Any]
 
 BINARY_REFUSED = InvalidFrame("Binary frames are not supported; send JSON as a text frame")
+INTERNAL_ERROR = ServiceError("The service failed to handle this frame; it has been logged")
 POLICY_VIOLATION = 1008
 CLOSE_GRACE = 1.0
 """Seconds to finish sending queued frames, then the close frame, before dropping the client."""
@@ -166,7 +167,16 @@ class WebSocketEndpoint:
                 if text is None:
                     connection.offer(encode(error_frame(BINARY_REFUSED, None)))
                     continue
-                connection.offer_all([encode(frame) for frame in await handle(text, origin)])
+                try:
+                    frames = await handle(text, origin)
+                except Exception:
+                    # A bug must cost the client one answer, never its connection.
+                    log.exception(
+                        "action failed unexpectedly",
+                        extra={"event.action": "ws.internal_error", "channel": channel},
+                    )
+                    frames = [error_frame(INTERNAL_ERROR, peek_request_id(text))]
+                connection.offer_all([encode(frame) for frame in frames])
         finally:
             self._hub.leave(connection)
             connection.outbox.cancel()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from generated import ws_messages as wire
@@ -112,3 +114,32 @@ def test_echo_data_is_echoed_exactly() -> None:
 def test_a_number_followed_by_garbage_is_invalid_json_not_a_crash() -> None:
     error = rejected(b"9?\xff")
     assert error.error.code == "invalid_json"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"action": "echo", "payload": ' + "[" * 10_000 + "]" * 10_000 + ', "request_id": "deep"}',
+        '{"action": "ping", "payload": ' + '{"a":' * 5_000 + "1" + "}" * 5_000 + "}",
+        "[" * 20_000 + "]" * 20_000,
+    ],
+)
+def test_nesting_too_deep_to_read_is_a_validation_error_not_a_crash(text: str) -> None:
+    error = rejected(text)
+    assert error.error.code == "validation_error"
+    assert "nested too deeply" in error.error.message
+
+
+def test_field_names_with_backticks_keep_their_pointer() -> None:
+    assert rejected('{"action": "ping", "x`y": 1, "request_id": "bt"}').error.details == {"pointer": "/x`y"}
+
+
+@pytest.mark.parametrize("amount", ["1.5\n", "1.555", " 1.5", "01.5", "1e3"])
+def test_an_amount_must_match_the_money_pattern_whole(amount: str) -> None:
+    payload = {"customer": "c", "product": "p", "quantity": 1, "amount": amount}
+    error = rejected(json.dumps({"action": "create_order", "payload": payload, "request_id": "m"}))
+    assert (error.error.code, error.request_id, error.error.details) == (
+        "validation_error",
+        "m",
+        {"pointer": "/payload/amount"},
+    )
