@@ -439,7 +439,7 @@ def test_text_that_is_not_utf8_leaves_no_error_in_the_log(quarantine: LiveServic
 
 
 POINTER_REASON = (
-    "BUG: details.pointer is wrong for a field name holding a backtick: msgspec quotes names "
+    "Was a bug: details.pointer was wrong for a field name holding a backtick: msgspec quotes names "
     "in backticks and decode.validation_error cuts the name at the first one. Reproducer: "
     '{"action": "ping", "x`y": 1, "request_id": "bt"} → pointer "/x", not "/x`y".'
 )
@@ -460,7 +460,7 @@ def test_the_pointer_names_a_field_with_a_backtick(
 
 
 NEWLINE_REASON = (
-    "BUG: create_order accepts an amount with a trailing newline. The spec's Money pattern "
+    "Was a bug: create_order accepted an amount with a trailing newline. The spec's Money pattern "
     "'^(0|[1-9][0-9]{0,9})(\\.[0-9]{1,2})?$' is ECMA-262 (JSON Schema), where $ ends the input; "
     "msgspec matches it with Python's re.search, where $ also matches before a final newline. "
     'Reproducer: {"action": "create_order", "payload": {"customer": "c", "product": "p", '
