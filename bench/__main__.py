@@ -26,7 +26,9 @@ def median(runs: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(run[key] for run in runs))
 
 
-def interleaved(servers: list[Server], reps: int, run: Callable[[Server], dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def interleaved(
+    servers: list[Server], reps: int, run: Callable[[Server], dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
     """A/B/A/B…: each repetition runs every server, the order flipped every time."""
     results: dict[str, list[dict[str, Any]]] = {server.name: [] for server in servers}
     for rep in range(reps):
@@ -48,23 +50,42 @@ def main() -> int:
     rounds = 15 if args.quick else 40
     idle_connections = 1000 if args.quick else 5000
     loadgen.ensure_installed()
-    report: dict[str, Any] = {"machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
-                              "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "reps": reps}
+    report: dict[str, Any] = {
+        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "reps": reps,
+    }
 
     with service("service") as svc, reference() as ref:
         for connections in (1, 50, 500):
             print(f"echo, {connections} connections …", flush=True)
-            runs = interleaved([svc, ref], reps, lambda s, n=connections: loadgen.run(
-                s, {"mode": "echo", "connections": n, "seconds": seconds, "warmup": 1}))
-            report[f"echo_{connections}"] = {"runs": runs, "median": summarise(
-                runs, ["round_trips_per_s", "p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"])}
+            runs = interleaved(
+                [svc, ref],
+                reps,
+                lambda s, n=connections: loadgen.run(
+                    s, {"mode": "echo", "connections": n, "seconds": seconds, "warmup": 1}
+                ),
+            )
+            report[f"echo_{connections}"] = {
+                "runs": runs,
+                "median": summarise(
+                    runs, ["round_trips_per_s", "p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"]
+                ),
+            }
         for slow in (0, 1):
             print(f"broadcast to 1000 clients{' + 1 that never reads' if slow else ''} …", flush=True)
-            runs = interleaved([svc, ref], reps, lambda s, k=slow: loadgen.run(
-                s, {"mode": "broadcast", "receivers": 1000, "rounds": rounds, "slow": k}))
+            runs = interleaved(
+                [svc, ref],
+                reps,
+                lambda s, k=slow: loadgen.run(
+                    s, {"mode": "broadcast", "receivers": 1000, "rounds": rounds, "slow": k}
+                ),
+            )
             report[f"broadcast_1000{'_slow' if slow else ''}"] = {
-                "runs": runs, "median": summarise(runs, ["p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"]),
-                "rss_after": {"service": svc.rss, "reference": ref.rss}}
+                "runs": runs,
+                "median": summarise(runs, ["p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"]),
+                "rss_after": {"service": svc.rss, "reference": ref.rss},
+            }
 
     print(f"idle memory, {idle_connections} connections …", flush=True)
     memory: dict[str, Any] = {}
@@ -74,12 +95,20 @@ def main() -> int:
     report["idle_memory"] = memory
 
     print("echo, 50 connections, Kafka on vs off …", flush=True)
-    with kafka_broker() as bootstrap, service("kafka_off") as off, service(
-        "kafka_on", {"KAFKA_BOOTSTRAP_SERVERS": bootstrap}) as on:
-        runs = interleaved([on, off], reps, lambda s: loadgen.run(
-            s, {"mode": "echo", "connections": 50, "seconds": seconds, "warmup": 1}))
-        report["echo_50_kafka"] = {"runs": runs, "median": summarise(
-            runs, ["round_trips_per_s", "p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"])}
+    with (
+        kafka_broker() as bootstrap,
+        service("kafka_off") as off,
+        service("kafka_on", {"KAFKA_BOOTSTRAP_SERVERS": bootstrap}) as on,
+    ):
+        runs = interleaved(
+            [on, off],
+            reps,
+            lambda s: loadgen.run(s, {"mode": "echo", "connections": 50, "seconds": seconds, "warmup": 1}),
+        )
+        report["echo_50_kafka"] = {
+            "runs": runs,
+            "median": summarise(runs, ["round_trips_per_s", "p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"]),
+        }
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(report, indent=2))
@@ -94,22 +123,34 @@ def table(report: dict[str, Any]) -> str:
     for n in (1, 50, 500):
         m = report[f"echo_{n}"]["median"]
         s, r = m["service"], m["reference"]
-        rows.append(f"| echo round-trips/s, {n} conn. | {s['round_trips_per_s']:,.0f} | {r['round_trips_per_s']:,.0f} | "
-                    f"{s['round_trips_per_s'] / r['round_trips_per_s']:.2f}× | {'≥ 1.0×' if n == 50 else 'report'} |")
-        rows.append(f"| echo p50 / p99 ms, {n} conn. | {s['p50_ms']:.2f} / {s['p99_ms']:.2f} | "
-                    f"{r['p50_ms']:.2f} / {r['p99_ms']:.2f} | {s['p50_ms'] / r['p50_ms']:.2f}× | |")
-        rows.append(f"| loadgen / server CPU, {n} conn. | {s['loadgen_cpu']:.0%} / {s['server_cpu']:.0%} | "
-                    f"{r['loadgen_cpu']:.0%} / {r['server_cpu']:.0%} | | loadgen < 100% |")
-    for key, label in (("broadcast_1000", "broadcast to 1000, all received"),
-                       ("broadcast_1000_slow", "… with 1 client that never reads")):
+        rows.append(
+            f"| echo round-trips/s, {n} conn. | {s['round_trips_per_s']:,.0f} | {r['round_trips_per_s']:,.0f} | "
+            f"{s['round_trips_per_s'] / r['round_trips_per_s']:.2f}× | {'≥ 1.0×' if n == 50 else 'report'} |"
+        )
+        rows.append(
+            f"| echo p50 / p99 ms, {n} conn. | {s['p50_ms']:.2f} / {s['p99_ms']:.2f} | "
+            f"{r['p50_ms']:.2f} / {r['p99_ms']:.2f} | {s['p50_ms'] / r['p50_ms']:.2f}× | |"
+        )
+        rows.append(
+            f"| loadgen / server CPU, {n} conn. | {s['loadgen_cpu']:.0%} / {s['server_cpu']:.0%} | "
+            f"{r['loadgen_cpu']:.0%} / {r['server_cpu']:.0%} | | loadgen < 100% |"
+        )
+    for key, label in (
+        ("broadcast_1000", "broadcast to 1000, all received"),
+        ("broadcast_1000_slow", "… with 1 client that never reads"),
+    ):
         m = report[key]["median"]
         s, r = m["service"], m["reference"]
-        rows.append(f"| {label}: p50 / p99 ms | {s['p50_ms']:.1f} / {s['p99_ms']:.1f} | {r['p50_ms']:.1f} / "
-                    f"{r['p99_ms']:.1f} | {s['p50_ms'] / r['p50_ms']:.2f}× | ≤ 1.2× |")
+        rows.append(
+            f"| {label}: p50 / p99 ms | {s['p50_ms']:.1f} / {s['p99_ms']:.1f} | {r['p50_ms']:.1f} / "
+            f"{r['p99_ms']:.1f} | {s['p50_ms'] / r['p50_ms']:.2f}× | ≤ 1.2× |"
+        )
     mem = report["idle_memory"]
     s_kb, r_kb = mem["service"]["kb_per_connection"], mem["reference"]["kb_per_connection"]
-    rows.append(f"| idle memory per connection ({mem['service']['connections']}) | {s_kb:.1f} KB | {r_kb:.1f} KB | "
-                f"{s_kb / r_kb:.2f}× | ≤ 1.3× |")
+    rows.append(
+        f"| idle memory per connection ({mem['service']['connections']}) | {s_kb:.1f} KB | {r_kb:.1f} KB | "
+        f"{s_kb / r_kb:.2f}× | ≤ 1.3× |"
+    )
     k = report["echo_50_kafka"]["median"]
     on, off = k["kafka_on"]["round_trips_per_s"], k["kafka_off"]["round_trips_per_s"]
     rows.append(f"| echo 50 conn., Kafka on / off | {on:,.0f} / {off:,.0f} | | {on / off:.2f}× | ≥ 0.9× |")

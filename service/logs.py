@@ -32,6 +32,12 @@ def _invalid_utf8_is_the_clients_fault(record: logging.LogRecord) -> bool:
     return True
 
 
+def _not_the_accept_line(record: logging.LogRecord) -> bool:
+    """uvicorn's ``"WebSocket /ws" [accepted]`` line: the service's ``ws.connected`` line says the
+    same with the channel, sampled under load like every per-connection line."""
+    return not (isinstance(record.msg, str) and record.msg.endswith("[accepted]"))
+
+
 def configure_logging(level: str) -> None:
     """Send every log record, the server's included, to stdout as ECS JSON lines."""
     global _listener
@@ -47,7 +53,11 @@ def configure_logging(level: str) -> None:
     atexit.register(_listener.stop)
     root = logging.getLogger()
     root.handlers[:] = [logging.handlers.QueueHandler(records)]
-    logging.getLogger("uvicorn.error").addFilter(_invalid_utf8_is_the_clients_fault)
+    uvicorn_errors = logging.getLogger("uvicorn.error")
+    uvicorn_errors.addFilter(_invalid_utf8_is_the_clients_fault)
+    uvicorn_errors.addFilter(_not_the_accept_line)
+    # websockets' own "connection open/closed" lines repeat what the service logs with the channel.
+    logging.getLogger("websockets").setLevel(logging.WARNING)
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "litestar"):
         named = logging.getLogger(name)

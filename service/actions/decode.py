@@ -83,7 +83,6 @@ TOO_DEEP = ValidationFailed(
 """JSON nested deeper than the decoder's recursion allows: answered, never a crash."""
 
 
-
 def _explain(value: Any, exc: msgspec.ValidationError) -> RejectedFrame:
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"

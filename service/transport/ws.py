@@ -119,6 +119,7 @@ class WebSocketEndpoint:
         self._protocol = runtime.protocol
         self._hub = runtime.hub
         self._limits = runtime.settings.limits
+        self._journal = runtime.journal
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         # One coroutine for the whole life of a connection: every frame held per idle client
@@ -134,7 +135,10 @@ class WebSocketEndpoint:
         limits = self._limits
         connection = Connection(channel, send, outbox_frames=limits.outbox_frames, direct=limits.direct_write)
         self._hub.join(connection)
-        log.info("client connected", extra={"event.action": "ws.connected", "channel": channel})
+        journal = self._journal
+        journal.record(
+            "ws.connected", action=None, channel=channel, request_id=None, message="client connected"
+        )
         origin = Origin(channel=channel, recipient=connection)
         handle = self._protocol.handle_text
         bucket = TokenBucket(rate=limits.rate_per_second, burst=limits.rate_burst, now=time.monotonic())
@@ -144,7 +148,19 @@ class WebSocketEndpoint:
                 message: Message = await receive()
                 kind = message["type"]
                 if kind == "websocket.disconnect":
-                    _log_disconnect(channel, message)
+                    code = message.get("code", 1000)
+                    if code == MESSAGE_TOO_BIG:
+                        log.warning(
+                            "closed a client that sent a frame over the limit (1009)",
+                            extra={"event.action": "ws.frame_too_large", "channel": channel},
+                        )
+                    journal.record(
+                        "ws.disconnected",
+                        action=None,
+                        channel=channel,
+                        request_id=None,
+                        message=f"client disconnected ({code})",
+                    )
                     return
                 if kind != "websocket.receive":
                     continue
@@ -218,19 +234,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
         if key == name:
             return bytes(value).decode("latin-1")
     return None
-
-
-def _log_disconnect(channel: str, message: Message) -> None:
-    code = message.get("code", 1000)
-    if code == MESSAGE_TOO_BIG:
-        log.warning(
-            "closed a client that sent a frame over the limit",
-            extra={"event.action": "ws.frame_too_large", "channel": channel},
-        )
-    log.info(
-        "client disconnected",
-        extra={"event.action": "ws.disconnected", "channel": channel, "ws_close_code": code},
-    )
 
 
 async def _deny(scope: Scope, send: Any, refused: HandshakeRefused) -> None:

@@ -48,7 +48,6 @@ from tests.support.fuzz import (
     Expected,
     Fragmented,
     FuzzLink,
-    LinkClosed,
     Mutated,
     RawLink,
     check_answers,

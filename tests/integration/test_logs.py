@@ -28,13 +28,13 @@ async def test_every_log_line_is_ecs_json_and_actions_carry_their_fields(live: L
     async with ContractClient.connect(live.ws, channel="logs-room") as client:
         await client.request("echo", {"text": "log me"}, request_id="log-1")
         await client.raw_request("not json", request_id=None)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         records = parsed_lines(live)
         answered = [r for r in records if r.get("request_id") == "log-1"]
         if answered:
             break
-        time.sleep(0.05)
+        time.sleep(0.2)
     (record,) = answered
     assert record["channel"] == "logs-room"
     assert record["action"] == "echo"
