@@ -125,7 +125,13 @@ def batches(frames: st.SearchStrategy[Any], max_size: int = 8) -> st.SearchStrat
 
 
 def json_text(value: Any, ascii_only: bool, compact: bool) -> str:
-    return dumps(value, ascii_only=ascii_only, compact=compact)
+    text = dumps(value, ascii_only=ascii_only, compact=compact)
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        # A lone surrogate cannot go into a text frame raw; JSON's \uXXXX escape carries it.
+        text = dumps(value, ascii_only=True, compact=compact)
+    return text
 
 
 # --------------------------------------------------------------------------- frames from the spec
