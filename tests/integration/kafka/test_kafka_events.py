@@ -59,11 +59,16 @@ async def drive_every_action(client: ContractClient, http: httpx.AsyncClient) ->
         notifications += frame["type"] == "event" and frame["request_id"] is None
 
 
-@pytest.mark.parametrize("compression", ["none", "gzip"])
+@pytest.mark.parametrize(
+    ("compression", "forwarder"), [("none", "process"), ("gzip", "process"), ("none", "inline")]
+)
 async def test_every_event_frame_is_a_record_on_the_topic(
-    kafka: KafkaTarget, tmp_path: Path, compression: str
+    kafka: KafkaTarget, tmp_path: Path, compression: str, forwarder: str
 ) -> None:
-    service = start_service(tmp_path / "service.log", env=kafka.service_env(KAFKA_COMPRESSION=compression))
+    service = start_service(
+        tmp_path / "service.log",
+        env=kafka.service_env(KAFKA_COMPRESSION=compression, KAFKA_FORWARDER=forwarder),
+    )
     try:
         await wait_for_kafka(service, lambda state: state["status"] == "up")
         async with (
