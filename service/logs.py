@@ -14,7 +14,6 @@ import logging
 import logging.handlers
 import queue
 import sys
-from typing import TextIO
 
 import ecs_logging
 
@@ -39,17 +38,17 @@ def _not_the_accept_line(record: logging.LogRecord) -> bool:
     return not (isinstance(record.msg, str) and record.msg.endswith("[accepted]"))
 
 
-def configure_logging(level: str, *, stream: TextIO | None = None) -> None:
+def configure_logging(level: str) -> None:
     """Send every log record, the server's included, to stdout as ECS JSON lines."""
     global _listener
     if _listener is not None:
         _listener.stop()
-    handler = logging.StreamHandler(stream or sys.stdout)
-    handler.setFormatter(
+    stream = logging.StreamHandler(sys.stdout)
+    stream.setFormatter(
         ecs_logging.StdlibFormatter(exclude_fields=["process", "log.original", "log.origin", "color_message"])
     )
     records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    _listener = logging.handlers.QueueListener(records, handler, respect_handler_level=False)
+    _listener = logging.handlers.QueueListener(records, stream, respect_handler_level=False)
     _listener.start()
     atexit.register(_listener.stop)
     root = logging.getLogger()

@@ -83,9 +83,6 @@ class KafkaSettings:
     each); past it new records are dropped, counted and logged."""
     flush_seconds: int = 5
     """``KAFKA_FLUSH_SECONDS``: at shutdown, how long to keep delivering what is buffered."""
-    forwarder: str = "process"
-    """``KAFKA_FORWARDER``: ``process`` (aiokafka runs in a child process, off the service's event
-    loop) or ``inline`` (in the service's own event loop)."""
     compression: str = "none"
     """``KAFKA_COMPRESSION``: ``none`` or ``gzip`` (lz4, zstd and snappy need C libraries we do
     not ship); gzip costs the event loop CPU, worth it only over a slow link to the broker."""
@@ -140,7 +137,6 @@ class Settings:
                 buffer_events=_int(env, "KAFKA_BUFFER_EVENTS", 100_000, low=1, high=10_000_000),
                 flush_seconds=_int(env, "KAFKA_FLUSH_SECONDS", 5, low=0, high=300),
                 compression=_choice(env, "KAFKA_COMPRESSION", "NONE", ("NONE", "GZIP")).lower(),
-                forwarder=_choice(env, "KAFKA_FORWARDER", "PROCESS", ("PROCESS", "INLINE")).lower(),
             ),
         )
 

@@ -10,10 +10,6 @@ def open_kafka(settings: KafkaSettings) -> EventPublisher | None:
     """The Kafka publisher when ``KAFKA_BOOTSTRAP_SERVERS`` is set, else ``None``."""
     if not settings.bootstrap_servers:
         return None
-    if settings.forwarder == "process":
-        from service.bus.kafka_process import KafkaProcessPublisher
-
-        return KafkaProcessPublisher(settings)
     # Imported here so that a service without a broker never loads aiokafka.
     from service.bus.kafka import KafkaPublisher
 

@@ -56,11 +56,7 @@ class KafkaPublisher:
         self._drops_logged_at = -DROP_LOG_SECONDS
 
     def publish(self, record: EventRecord, *, key: str) -> None:
-        self.publish_encoded(key.encode(), _encoder.encode(record))
-
-    def publish_encoded(self, key: bytes, value: bytes) -> None:
-        """Hand over a record already encoded (the forwarder's child process gets bytes)."""
-        if self._backlog.add(Outgoing(key=key, value=value)):
+        if self._backlog.add(Outgoing(key=key.encode(), value=_encoder.encode(record))):
             self._wakeup.set()
         elif time.monotonic() - self._drops_logged_at >= DROP_LOG_SECONDS:
             self._report_drops()

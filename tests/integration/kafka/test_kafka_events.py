@@ -59,16 +59,11 @@ async def drive_every_action(client: ContractClient, http: httpx.AsyncClient) ->
         notifications += frame["type"] == "event" and frame["request_id"] is None
 
 
-@pytest.mark.parametrize(
-    ("compression", "forwarder"), [("none", "process"), ("gzip", "process"), ("none", "inline")]
-)
+@pytest.mark.parametrize("compression", ["none", "gzip"])
 async def test_every_event_frame_is_a_record_on_the_topic(
-    kafka: KafkaTarget, tmp_path: Path, compression: str, forwarder: str
+    kafka: KafkaTarget, tmp_path: Path, compression: str
 ) -> None:
-    service = start_service(
-        tmp_path / "service.log",
-        env=kafka.service_env(KAFKA_COMPRESSION=compression, KAFKA_FORWARDER=forwarder),
-    )
+    service = start_service(tmp_path / "service.log", env=kafka.service_env(KAFKA_COMPRESSION=compression))
     try:
         await wait_for_kafka(service, lambda state: state["status"] == "up")
         async with (

@@ -3,7 +3,6 @@ events and delivers them when the broker is back; a full buffer drops, counts an
 
 from __future__ import annotations
 
-import asyncio
 import json
 import statistics
 import time
@@ -150,12 +149,7 @@ async def test_a_full_buffer_drops_the_overflow_and_says_so(tmp_path: Path) -> N
             for n in range(50):
                 frames = await client.request("ping", {}, request_id=f"tiny-{n}")
                 assert frames[-1]["event"] == "ws.pong", "a full buffer never costs a client its answer"
-        # The counts come from the Kafka forwarder process a few times a second: let them settle.
-        deadline = time.monotonic() + 5
         state = await kafka_health(service)
-        while (state["buffered"], state["dropped"]) != (20, 30) and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-            state = await kafka_health(service)
     finally:
         began = time.monotonic()
         service.stop()
