@@ -45,7 +45,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="one short repetition of each phase")
     parser.add_argument("--json", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument(
+        "--soak",
+        action="store_true",
+        help="only the slow-client soak: 1,000 clients, 1,000 broadcasts, with and without "
+        "a client that never reads",
+    )
     args = parser.parse_args()
+    if args.soak:
+        return soak(args.json.with_name("soak.json"))
     reps, seconds = (1, 2) if args.quick else (3, 4)
     rounds = 15 if args.quick else 40
     idle_connections = 1000 if args.quick else 5000
@@ -115,6 +123,28 @@ def main() -> int:
     print()
     print(table(report))
     print(f"\nfigures: {args.json}")
+    return 0
+
+
+def soak(path: Path) -> int:
+    """1,000 clients, 1,000 broadcasts, with and without one client that never reads (service only)."""
+    loadgen.ensure_installed()
+    report: dict[str, Any] = {}
+    for slow in (0, 1, 0, 1):
+        with service("service") as svc:
+            before = svc.rss
+            figures = loadgen.run(
+                svc, {"mode": "broadcast", "receivers": 1000, "rounds": 1000, "slow": slow}, timeout=900
+            )
+            figures["rss_before"], figures["rss_after"] = before, svc.rss
+        report.setdefault("slow" if slow else "no_slow", []).append(figures)
+        print(
+            f"slow={slow}: p50 {figures['p50_ms']:.1f} ms, p99 {figures['p99_ms']:.1f} ms, RSS "
+            f"{figures['rss_before'] / 2**20:.0f} → {figures['rss_after'] / 2**20:.0f} MiB",
+            flush=True,
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))
     return 0
 
 

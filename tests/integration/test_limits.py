@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import json
 import time
 from collections.abc import Iterator
@@ -187,3 +188,25 @@ async def test_a_frame_over_the_limit_is_logged(limited: LiveService) -> None:
     while "ws.frame_too_large" not in "\n".join(limited.log_lines()):
         assert time.monotonic() < deadline, "the 1009 refusal was not logged"
         await asyncio.sleep(0.05)
+
+
+async def test_oversized_rest_input_is_refused_never_a_500(live: LiveService) -> None:
+    async with httpx.AsyncClient(base_url=live.http, timeout=10) as http:
+        big_body = b'{"customer": "' + b"x" * (1024 * 1024) + b'", "product": "p", "quantity": 1}'
+        response = await http.post("/orders", content=big_body, headers={"content-type": "application/json"})
+        assert (response.status_code, response.json()["code"]) == (413, "payload_too_large")
+        response = await http.get("/orders", params={"limit": "1", "pad": "x" * 9000})
+        assert (response.status_code, response.json()["code"]) == (414, "uri_too_long")
+        response = await http.post("/broadcast", params={"message": "m" * 4097})
+        assert (response.status_code, response.json()["code"]) == (400, "validation_error")
+        assert response.headers["content-type"] == "application/problem+json"
+    raw = await asyncio.to_thread(
+        _raw_http, live.port, b"GET /orders?x=" + b"a" * 300_000 + b" HTTP/1.1\r\nHost: t\r\n\r\n"
+    )
+    assert raw.startswith((b"HTTP/1.1 400", b"HTTP/1.1 414", b"HTTP/1.1 431")), raw[:100]
+
+
+def _raw_http(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        return sock.recv(200)
