@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
