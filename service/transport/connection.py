@@ -1,0 +1,91 @@
+"""One accepted WebSocket client: its channel, its outbox, and how frames reach it."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from service.channels.outbox import Outbox
+from service.transport.direct import DirectWriter
+
+log = logging.getLogger("service.ws")
+
+POLICY_VIOLATION = 1008
+CLOSE_GRACE = 1.0
+"""Seconds to finish sending queued frames, then the close frame, before dropping the client."""
+
+
+class Connection:
+    """One accepted client: its channel, its outbox, and the writer that drains it."""
+
+    __slots__ = ("_closing", "_direct", "_send", "channel", "outbox")
+
+    def __init__(self, channel: str, send: Any, *, outbox_frames: int, direct: bool) -> None:
+        self.channel = channel
+        self._send = send
+        self._direct = DirectWriter.behind(send) if direct else None
+        self.outbox = Outbox(self._send_frame, limit=outbox_frames, on_overflow=self._overflowed)
+        self._closing = False
+
+    def offer(self, frame: bytes) -> bool:
+        """Send now if the connection can take it without waiting, else queue (in order)."""
+        direct = self._direct
+        if direct is not None and self.outbox.idle and not self._closing and direct.ready():
+            return direct.write((frame,))
+        return self.outbox.offer(frame)
+
+    def offer_all(self, frames: list[bytes]) -> None:
+        """Several frames, in order; written together when they can be."""
+        direct = self._direct
+        if direct is not None and self.outbox.idle and not self._closing and direct.ready():
+            direct.write(frames)
+            return
+        for frame in frames:
+            self.outbox.offer(frame)
+
+    def close(self, code: int, reason: str) -> None:
+        """Send what is queued, then the close frame; never waits."""
+        if not self._closing:
+            self._closing = True
+            self.outbox.close()
+            asyncio.get_running_loop().create_task(self._close_after_writer(code, reason))
+
+    async def _send_frame(self, frame: bytes) -> None:
+        direct = self._direct
+        if direct is not None and direct.ready():
+            direct.write((frame,))
+        else:
+            await self._send({"type": "websocket.send", "text": frame.decode()})
+
+    def _overflowed(self) -> None:
+        log.warning(
+            "closing a client that does not read",
+            extra={"event.action": "ws.outbox_overflow", "channel": self.channel},
+        )
+        self.close(POLICY_VIOLATION, "outbound queue overflow: the client does not read")
+
+    async def _close_after_writer(self, code: int, reason: str) -> None:
+        await self.outbox.drained(CLOSE_GRACE)
+        try:
+            await asyncio.wait_for(
+                self._send({"type": "websocket.close", "code": code, "reason": reason}), CLOSE_GRACE
+            )
+        except TimeoutError:
+            # The client reads nothing, so not even the close frame gets through: drop the
+            # connection rather than hold its socket and buffers forever.
+            abort = self._direct.abort if self._direct is not None else _transport_abort(self._send)
+            if abort is not None:
+                abort()
+        except Exception:  # noqa: S110 - the client is already gone: nothing left to close
+            pass
+
+
+def _transport_abort(send: Any) -> Any:
+    """The server's ``transport.abort`` behind an ASGI ``send``, where it can be reached.
+
+    ASGI has no way to drop a connection whose peer stopped reading; uvicorn's ``send`` is a
+    bound method of its protocol, which holds the transport.
+    """
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    return getattr(transport, "abort", None)
