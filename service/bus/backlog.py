@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    """One encoded record and its partitioning key."""
+class Outgoing(NamedTuple):
+    """One encoded record and its partitioning key (a tuple: one is made per event, on the request path)."""
 
     key: bytes
     value: bytes
@@ -49,7 +48,10 @@ class Backlog:
 
     def add(self, record: Outgoing) -> bool:
         """Queue ``record``; ``False`` (and one more ``dropped``) at the bound or when too large."""
-        if len(self) >= self._limit or len(record.key) + len(record.value) > self._max_record_bytes:
+        if (
+            len(self._waiting) + len(self._in_flight) >= self._limit
+            or len(record.key) + len(record.value) > self._max_record_bytes
+        ):
             self.dropped += 1
             return False
         self._waiting.append(record)
