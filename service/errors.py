@@ -10,6 +10,7 @@ REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decide
     │   ├── InvalidFrame             invalid_frame
     │   ├── ValidationFailed         validation_error (names the field by JSON pointer)
     │   └── UnknownAction            unknown_action
+    ├── UnsupportedMediaType         415 unsupported_media_type (REST only)
     ├── OrderNotFound                404 order_not_found
     ├── InvalidTransition            409 invalid_transition
     ├── RateLimited                  429 rate_limited (WebSocket only)
@@ -73,6 +74,13 @@ class UnknownAction(BadInput):
             f"Unknown action {action!r}; supported: {', '.join(supported)}",
             details={"supported_actions": supported},
         )
+
+
+class UnsupportedMediaType(ServiceError):
+    """A REST body that is not ``application/json``."""
+
+    code = "unsupported_media_type"
+    http_status = 415
 
 
 class OrderNotFound(ServiceError):

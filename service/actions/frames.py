@@ -61,5 +61,8 @@ def error_frame(error: ServiceError, request_id: str | None) -> wire.ErrorFrame:
     )
 
 
-def event_frame(name: wire.EventName, data: dict[str, Any], request_id: str | None) -> wire.EventFrame:
-    return wire.EventFrame(ts=now(), request_id=request_id, event=name, data=data)
+def event_frame(
+    name: wire.EventName, data: dict[str, Any], request_id: str | None, *, ts: str = ""
+) -> wire.EventFrame:
+    """An ``event`` frame made at ``ts`` (now when not given)."""
+    return wire.EventFrame(ts=ts or now(), request_id=request_id, event=name, data=data)

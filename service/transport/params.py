@@ -8,14 +8,9 @@ import msgspec
 from litestar import Request
 
 from service.actions.decode import integral_floats_as_ints, validation_error
-from service.errors import InvalidJson, ServiceError, ValidationFailed
+from service.errors import InvalidJson, UnsupportedMediaType, ValidationFailed
 
 T = TypeVar("T")
-
-
-class UnsupportedMediaType(ServiceError):
-    code = "unsupported_media_type"
-    http_status = 415
 
 
 def int_param(raw: str | None, *, pointer: str, low: int, high: int, default: int | None = None) -> int:
