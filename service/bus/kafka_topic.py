@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import DefaultPartitioner
 
-from service.bus.backlog import Outgoing
+from service.bus.backlog import Round
 
 log = logging.getLogger("service.bus.kafka")
 
@@ -96,58 +96,65 @@ class TopicWriter:
             extra={"event.action": "kafka.topic_created", "kafka_topic": self.topic},
         )
 
-    async def write(self, records: list[Outgoing]) -> tuple[list[bool], BaseException | None]:
-        """Write one round: which records the broker acknowledged, and the first failure."""
+    async def write(self, round_: Round) -> tuple[dict[bytes, int], BaseException | None]:
+        """Write one round: per key, how many of its records (from the front) the broker
+        acknowledged, and the first failure."""
         assert self._producer is not None
         producer = self._producer
-        delivered = [False] * len(records)
-        sent: list[tuple[list[int], asyncio.Future[Any]]] = []
+        sent: list[tuple[list[tuple[bytes, int]], asyncio.Future[Any]]] = []
         failure: BaseException | None = None
         try:
-            for partition, members in (await self._by_partition(records)).items():
-                for batch_members, batch in self._batches(records, members):
-                    sent.append(
-                        (batch_members, await producer.send_batch(batch, self.topic, partition=partition))
-                    )
+            for partition, keys in (await self._by_partition(round_)).items():
+                for segments, batch in self._batches(round_, keys):
+                    sent.append((segments, await producer.send_batch(batch, self.topic, partition=partition)))
         except Exception as error:  # whatever it is, the round must still be settled
             failure = error
         results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
-        for (members, _), result in zip(sent, results, strict=True):
+        delivered: dict[bytes, int] = {}
+        failed: set[bytes] = set()
+        # A key's records sit in its partition's batches in order; past its first failed batch
+        # nothing more of the key counts as delivered (it all goes back, to keep the order).
+        for (segments, _), result in zip(sent, results, strict=True):
             if isinstance(result, BaseException):
                 failure = failure or result
-            else:
-                for index in members:
-                    delivered[index] = True
+            for key, count in segments:
+                if isinstance(result, BaseException) or key in failed:
+                    failed.add(key)
+                else:
+                    delivered[key] = delivered.get(key, 0) + count
         return delivered, failure
 
-    async def _by_partition(self, records: list[Outgoing]) -> dict[int, list[int]]:
-        """Record indexes per partition, by the Java client's key hash (as ``send`` would)."""
+    async def _by_partition(self, round_: Round) -> dict[int, list[bytes]]:
+        """The round's keys per partition, by the Java client's key hash (as ``send`` would)."""
         assert self._producer is not None
         partitions = sorted(await self._producer.partitions_for(self.topic))
-        of_key: dict[bytes, int] = {}
-        grouped: dict[int, list[int]] = {}
-        for index, record in enumerate(records):
-            partition = of_key.get(record.key)
-            if partition is None:
-                partition = of_key[record.key] = _partitioner(record.key, partitions, partitions)
-            grouped.setdefault(partition, []).append(index)
+        grouped: dict[int, list[bytes]] = {}
+        for key in round_:
+            grouped.setdefault(_partitioner(key, partitions, partitions), []).append(key)
         return grouped
 
-    def _batches(self, records: list[Outgoing], members: list[int]) -> list[tuple[list[int], Any]]:
-        """``members`` (in order) packed into as few batches as ``max_batch_size`` allows."""
+    def _batches(self, round_: Round, keys: list[bytes]) -> list[tuple[list[tuple[bytes, int]], Any]]:
+        """The records of ``keys`` (key by key, each in order) packed into as few batches as
+        ``max_batch_size`` allows; with each batch, how many records of which key it holds."""
         assert self._producer is not None
-        batches: list[tuple[list[int], Any]] = []
-        for index in members:
-            record = records[index]
-            if (
-                not batches
-                or batches[-1][1].append(key=record.key, value=record.value, timestamp=None) is None
-            ):
-                batches.append(([], self._producer.create_batch()))
-                batches[-1][1].append(key=record.key, value=record.value, timestamp=None)
-            batches[-1][0].append(index)
-        for _, batch in batches:
-            batch.close()  # nothing else may join it once it is queued
+        batches: list[tuple[list[tuple[bytes, int]], Any]] = []
+        segments: list[tuple[bytes, int]] = []
+        batch = self._producer.create_batch()
+        for key in keys:
+            appended = 0
+            for value in round_[key]:
+                if batch.append(key=key, value=value, timestamp=None) is None:  # full
+                    if appended:
+                        segments.append((key, appended))
+                    batches.append((segments, batch))
+                    segments, appended = [], 0
+                    batch = self._producer.create_batch()
+                    batch.append(key=key, value=value, timestamp=None)
+                appended += 1
+            segments.append((key, appended))
+        batches.append((segments, batch))
+        for _, full in batches:
+            full.close()  # nothing else may join it once it is queued
         return batches
 
     async def close(self) -> None:

@@ -1,8 +1,4 @@
-"""The publisher's buffer without a broker: bound, drops, order per key, shutdown in bounded time.
-
-(Pure unit tests: they would sit in ``tests/unit/bus/`` if this folder were not the one the
-Kafka work owns.)
-"""
+"""The publisher's buffer without a broker: bound, drops, order per key, shutdown in bounded time."""
 
 from __future__ import annotations
 
@@ -12,70 +8,107 @@ import time
 import pytest
 
 from generated.ws_messages import EventName, EventRecord
-from service.bus.backlog import Backlog, Outgoing
+from service.bus.backlog import Backlog, Round
 from service.bus.kafka import KafkaPublisher
 from service.settings import KafkaSettings
 from tests.support.live import free_port
 
-pytestmark = pytest.mark.kafka
+
+def add(backlog: Backlog, key: str, n: int) -> bool:
+    return backlog.add(key.encode(), f"{key}-{n}".encode())
 
 
-def outgoing(key: str, n: int) -> Outgoing:
-    return Outgoing(key=key.encode(), value=f"{key}-{n}".encode())
-
-
-def values(records: list[Outgoing]) -> list[str]:
-    return [r.value.decode() for r in records]
+def values(round_: Round) -> list[str]:
+    """The round's values, key by key (the order a broker's batches would hold them in)."""
+    return [value.decode() for batch in round_.values() for value in batch]
 
 
 def test_rounds_take_the_oldest_records_first() -> None:
     backlog = Backlog(limit=10, max_record_bytes=1000)
     for n in range(5):
-        assert backlog.add(outgoing("a", n))
+        assert add(backlog, "a", n)
     assert values(backlog.take(3)) == ["a-0", "a-1", "a-2"]
-    assert backlog.settle([True, True, True]) == 0
+    assert backlog.settle({b"a": 3}) == 0
     assert (backlog.published, len(backlog), backlog.waiting) == (3, 2, 2)
+    assert values(backlog.take(10)) == ["a-3", "a-4"]
+
+
+def test_a_round_groups_records_by_key_in_publish_order_oldest_key_first() -> None:
+    backlog = Backlog(limit=10, max_record_bytes=1000)
+    for key, n in [("b", 1), ("a", 1), ("b", 2), ("c", 1), ("a", 2)]:
+        add(backlog, key, n)
+    round_ = backlog.take(4)
+    assert {key.decode(): [v.decode() for v in vs] for key, vs in round_.items()} == {
+        "b": ["b-1", "b-2"],
+        "a": ["a-1", "a-2"],
+    }
+    assert list(round_) == [b"b", b"a"]
+    backlog.settle({b"b": 2, b"a": 2})
+    assert values(backlog.take(10)) == ["c-1"]
+
+
+def test_a_key_cut_by_the_round_size_keeps_its_rest_first_in_line() -> None:
+    backlog = Backlog(limit=10, max_record_bytes=1000)
+    for key, n in [("a", 1), ("a", 2), ("a", 3), ("b", 1)]:
+        add(backlog, key, n)
+    assert values(backlog.take(2)) == ["a-1", "a-2"]
+    backlog.settle({b"a": 2})
+    assert values(backlog.take(10)) == ["a-3", "b-1"]
 
 
 def test_the_bound_counts_the_round_in_flight_and_refuses_the_newest() -> None:
     backlog = Backlog(limit=3, max_record_bytes=1000)
-    assert all(backlog.add(outgoing("a", n)) for n in range(3))
+    assert all(add(backlog, "a", n) for n in range(3))
     backlog.take(2)
-    assert not backlog.add(outgoing("a", 3))
+    assert not add(backlog, "a", 3)
     assert (backlog.dropped, len(backlog)) == (1, 3)
-    backlog.settle([True, True])
-    assert backlog.add(outgoing("a", 4))
+    backlog.settle({b"a": 2})
+    assert add(backlog, "a", 4)
     assert values(backlog.take(10)) == ["a-2", "a-4"]
 
 
-def test_a_failed_record_and_the_rest_of_its_key_go_back_ahead_of_newer_ones() -> None:
+def test_what_a_key_did_not_deliver_goes_back_ahead_of_newer_records() -> None:
     backlog = Backlog(limit=10, max_record_bytes=1000)
-    for record in [outgoing("a", 1), outgoing("b", 1), outgoing("a", 2), outgoing("b", 2)]:
-        backlog.add(record)
+    for key, n in [("a", 1), ("b", 1), ("a", 2), ("b", 2), ("c", 1)]:
+        add(backlog, key, n)
     backlog.take(4)
-    backlog.add(outgoing("a", 3))  # arrives while the round is in flight
-    # a-1 failed; a-2 got through but must come again after a-1, or key a would be reordered.
-    assert backlog.settle([False, True, True, True]) == 2
-    assert backlog.published == 2
-    assert values(backlog.take(10)) == ["a-1", "a-2", "a-3"]
+    add(backlog, "a", 3)  # arrives while the round is in flight
+    # Only a-1 of key a reached the broker (say a-2 sat in a failed batch); b got through.
+    assert backlog.settle({b"a": 1, b"b": 2}) == 1
+    assert backlog.published == 3
+    assert values(backlog.take(10)) == ["a-2", "a-3", "c-1"]
+
+
+def test_a_key_with_no_outcome_counts_as_not_delivered() -> None:
+    backlog = Backlog(limit=10, max_record_bytes=1000)
+    add(backlog, "a", 1)
+    add(backlog, "b", 1)
+    backlog.take(2)
+    assert backlog.settle({}) == 2
+    assert (backlog.published, backlog.waiting) == (0, 2)
+    assert sorted(values(backlog.take(10))) == ["a-1", "b-1"]
 
 
 def test_a_record_too_large_for_the_broker_is_refused_up_front() -> None:
     backlog = Backlog(limit=10, max_record_bytes=10)
-    assert not backlog.add(Outgoing(key=b"k", value=b"x" * 10))
-    assert backlog.add(Outgoing(key=b"k", value=b"x" * 9))
+    assert not backlog.add(b"k", b"x" * 10)
+    assert backlog.add(b"k", b"x" * 9)
     assert (backlog.dropped, len(backlog)) == (1, 1)
 
 
 def test_rounds_are_settled_one_at_a_time_and_completely() -> None:
     backlog = Backlog(limit=10, max_record_bytes=1000)
-    backlog.add(outgoing("a", 1))
-    backlog.add(outgoing("a", 2))
+    add(backlog, "a", 1)
+    add(backlog, "a", 2)
+    with pytest.raises(RuntimeError, match="no round in flight"):
+        backlog.settle({})
     backlog.take(1)
     with pytest.raises(RuntimeError):
         backlog.take(1)
-    with pytest.raises(ValueError, match="2 outcomes for a round of 1"):
-        backlog.settle([True, True])
+    with pytest.raises(ValueError, match="2 delivered of 1"):
+        backlog.settle({b"a": 2})
+    with pytest.raises(ValueError, match="not in the round"):
+        backlog.settle({b"z": 1})
 
 
 def record(n: int) -> EventRecord:
