@@ -32,4 +32,6 @@ EXPOSE 8002
 # Slim images have no curl: the standard library asks /health (any non-2xx answer raises).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=15s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/health' % os.environ.get('PORT', '8002'), timeout=2)"]
+# uvicorn with --ws websockets-sansio, --loop uvloop, --http httptools, no per-message deflate:
+# the fastest correct combination (see bench/ and ARCHITECTURE.md), set in service/__main__.py.
 CMD ["python", "-m", "service"]

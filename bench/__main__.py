@@ -108,14 +108,26 @@ def main() -> int:
         service("kafka_off") as off,
         service("kafka_on", {"KAFKA_BOOTSTRAP_SERVERS": bootstrap}) as on,
     ):
+        # The closest race in the table (a few per cent either way), on machines whose speed
+        # drifts by more than that within seconds: many short pairs, and the ratio is the
+        # median of each pair's on/off ratio, so a slow spell weighs on both sides of a pair.
+        pairs, pair_seconds = (reps, seconds) if args.quick else (14, 2)
         runs = interleaved(
             [on, off],
-            reps,
-            lambda s: loadgen.run(s, {"mode": "echo", "connections": 50, "seconds": seconds, "warmup": 1}),
+            pairs,
+            lambda s: loadgen.run(
+                s, {"mode": "echo", "connections": 50, "seconds": pair_seconds, "warmup": 1}
+            ),
         )
+        ratios = [
+            a["round_trips_per_s"] / b["round_trips_per_s"]
+            for a, b in zip(runs["kafka_on"], runs["kafka_off"], strict=True)
+        ]
         report["echo_50_kafka"] = {
             "runs": runs,
             "median": summarise(runs, ["round_trips_per_s", "p50_ms", "p99_ms", "loadgen_cpu", "server_cpu"]),
+            "paired_ratios": ratios,
+            "ratio": statistics.median(ratios),
         }
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +195,10 @@ def table(report: dict[str, Any]) -> str:
     )
     k = report["echo_50_kafka"]["median"]
     on, off = k["kafka_on"]["round_trips_per_s"], k["kafka_off"]["round_trips_per_s"]
-    rows.append(f"| echo 50 conn., Kafka on / off | {on:,.0f} / {off:,.0f} | | {on / off:.2f}× | ≥ 0.9× |")
+    rows.append(
+        f"| echo 50 conn., Kafka on / off (median of {len(report['echo_50_kafka']['paired_ratios'])} "
+        f"paired ratios) | {on:,.0f} / {off:,.0f} | | {report['echo_50_kafka']['ratio']:.2f}× | ≥ 0.9× |"
+    )
     return "\n".join(rows)
 
 
