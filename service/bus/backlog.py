@@ -51,6 +51,11 @@ class Backlog:
         return self._waiting_count + self._in_flight_count
 
     @property
+    def in_flight(self) -> int:
+        """Records in the round being delivered."""
+        return self._in_flight_count
+
+    @property
     def waiting(self) -> int:
         """Records not yet handed to a round."""
         return self._waiting_count

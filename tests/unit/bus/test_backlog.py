@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -157,3 +158,20 @@ async def test_overflow_is_counted_and_logged_once_not_per_record(caplog: pytest
     await publisher.close()
     drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
     assert drops[-1] == "dropped 44 event record(s) (buffer full or record too large), 45 in all"
+
+
+async def test_the_bound_counts_records_the_sender_holds_and_those_not_yet_handed_over() -> None:
+    publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
+    await publisher.start()
+    for n in range(3):
+        publisher.publish(record(n), key="general")
+    # The first attempt to connect fails at once; the sender then holds the 3 records.
+    deadline = time.monotonic() + 5
+    while publisher._pending:
+        assert time.monotonic() < deadline, "the sender never took the records over"
+        await asyncio.sleep(0.01)
+    for n in range(3, 8):
+        publisher.publish(record(n), key="general")
+    health = publisher.health()
+    assert (health.buffered, health.dropped) == (5, 3)
+    await publisher.close()
