@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from bench import loadgen
 from bench.servers import Server, kafka_broker, reference, service
 
@@ -137,6 +139,7 @@ def main() -> int:
                 a["round_trips_per_s"] / b["round_trips_per_s"]
                 for a, b in zip(runs["kafka_on"], runs["kafka_off"], strict=True)
             ],
+            "publisher": kafka_delivered(on),
         }
 
     args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -145,6 +148,23 @@ def main() -> int:
     print(table(report))
     print(f"\nfigures: {args.json}")
     return 0
+
+
+def kafka_delivered(server: Server, timeout: float = 10) -> dict[str, Any]:
+    """The publisher's ``/health`` once it has delivered everything: a run that measured a
+    publisher that was down, or dropped records, measured nothing."""
+    health_url = server.url.replace("ws://", "http://").removesuffix("/ws") + "/health"
+    deadline = time.monotonic() + timeout
+    while True:
+        kafka: dict[str, Any] = httpx.get(health_url, timeout=5).json()["dependencies"]["kafka"]
+        if kafka["status"] == "up" and kafka["buffered"] == 0:
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the Kafka publisher did not deliver everything: {kafka}")
+        time.sleep(0.2)
+    if not kafka["published"] or kafka["dropped"]:
+        raise RuntimeError(f"the Kafka publisher published nothing or dropped records: {kafka}")
+    return kafka
 
 
 def soak(path: Path) -> int:
@@ -202,11 +222,13 @@ def table(report: dict[str, Any]) -> str:
         f"| idle memory per connection ({mem['service']['connections']}) | {s_kb:.1f} KB | {r_kb:.1f} KB | "
         f"{s_kb / r_kb:.2f}× | ≤ 1.3× |"
     )
+    published = report["echo_50_kafka"]["publisher"]["published"]
     k = report["echo_50_kafka"]["median"]
     on, off = k["kafka_on"], k["kafka_off"]
     runs = len(report["echo_50_kafka"]["paired_ratios"])
     rows.append(
-        f"| echo 50 conn., Kafka on / off ({runs} runs each) | {on['round_trips_per_s']:,.0f} / "
+        f"| echo 50 conn., Kafka on / off ({runs} runs each; {published:,} records published) | "
+        f"{on['round_trips_per_s']:,.0f} / "
         f"{off['round_trips_per_s']:,.0f} | | {on['round_trips_per_s'] / off['round_trips_per_s']:.2f}× | ≥ 0.9× |"
     )
     rows.append(
