@@ -47,6 +47,13 @@ DROP_LOG_SECONDS = 5.0
 _encoder = msgspec.json.Encoder()
 
 
+def next_linger(records: int, seconds: float) -> float:
+    """How long the next round waits, when the last one carried ``records`` published over
+    ``seconds`` (since the round before it began)."""
+    busy = records >= BUSY_EVENTS_PER_SECOND * max(seconds, LINGER_LIGHT_SECONDS)
+    return LINGER_BUSY_SECONDS if busy else LINGER_LIGHT_SECONDS
+
+
 class KafkaPublisher:
     """Publishes event records to ``settings.topic`` on ``settings.bootstrap_servers``."""
 
@@ -66,7 +73,7 @@ class KafkaPublisher:
         self._refused = 0
         """Records ``publish`` refused at the bound (the backlog counts its own refusals)."""
         self._idle = False
-        self._busy = False
+        self._linger = LINGER_LIGHT_SECONDS
         self._round_started = time.monotonic()
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -149,13 +156,11 @@ class KafkaPublisher:
             self._report_drops()
             if self._backlog.waiting:
                 if self._backlog.waiting + len(self._pending) < ROUND_RECORDS and not self._closing:
-                    await asyncio.sleep(LINGER_BUSY_SECONDS if self._busy else LINGER_LIGHT_SECONDS)
+                    await asyncio.sleep(self._linger)
                     self._take_pending()
                 round_ = self._backlog.take(ROUND_RECORDS)
                 started, self._round_started = self._round_started, time.monotonic()
-                self._busy = self._backlog.in_flight / max(self._round_started - started, 1e-3) >= (
-                    BUSY_EVENTS_PER_SECOND
-                )
+                self._linger = next_linger(self._backlog.in_flight, self._round_started - started)
                 delivered, failure = await self._writer.write(round_)
                 self._backlog.settle(delivered)
                 self._kept = len(self._backlog)
