@@ -7,9 +7,10 @@ import time
 
 import pytest
 
-from generated.ws_messages import EventName, EventRecord
+from generated.ws_messages import EventName
 from service.bus.kafka import KafkaPublisher
 from service.settings import KafkaSettings
+from tests.support.events import event_record
 from tests.support.specs import frame_contract
 from tests.support.tansu import KafkaTarget
 
@@ -26,14 +27,7 @@ async def test_close_delivers_what_is_buffered_in_order_per_key(kafka: KafkaTarg
     count = 3000
     for n in range(count):
         key = KEYS[n % len(KEYS)]
-        record = EventRecord(
-            event=EventName.order_viewed,
-            ts="2026-01-01T12:00:00.000000Z",
-            request_id=f"r-{n}",
-            channel="general",
-            data={"n": n, "key": key},
-        )
-        publisher.publish(record, key=key)
+        publisher.publish(event_record(n, EventName.order_viewed, key=key), key=key)
     began = time.monotonic()
     await publisher.close()
     closed_in = time.monotonic() - began

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from generated.ws_messages import EventName, EventRecord
 from service.bus.backlog import Backlog, Round
 from service.bus.kafka import KafkaPublisher
 from service.settings import KafkaSettings
+from tests.support.events import event_record
 from tests.support.live import free_port
 
 
@@ -112,16 +112,6 @@ def test_rounds_are_settled_one_at_a_time_and_completely() -> None:
         backlog.settle({b"z": 1})
 
 
-def record(n: int) -> EventRecord:
-    return EventRecord(
-        event=EventName.ws_echo,
-        ts="2026-01-01T12:00:00.000000Z",
-        request_id=f"r-{n}",
-        channel="general",
-        data={"n": n},
-    )
-
-
 def unreachable(*, buffer_events: int = 1000, flush_seconds: int = 5) -> KafkaSettings:
     """Settings for a broker nobody listens on (a free loopback port)."""
     return KafkaSettings(
@@ -135,7 +125,7 @@ async def test_with_no_broker_start_returns_at_once_and_records_wait_in_the_buff
     await publisher.start()
     assert time.monotonic() - began < 0.1
     for n in range(10):
-        publisher.publish(record(n), key="general")
+        publisher.publish(event_record(n), key="general")
     health = publisher.health()
     assert (health.status, health.buffered, health.published, health.dropped) == ("down", 10, 0, 0)
     assert health.topic == "ws_events"
@@ -145,11 +135,13 @@ async def test_with_no_broker_start_returns_at_once_and_records_wait_in_the_buff
     assert time.monotonic() - began < 1 + 2, "close() must give up after KAFKA_FLUSH_SECONDS"
 
 
-async def test_overflow_is_counted_and_logged_once_not_per_record(caplog: pytest.LogCaptureFixture) -> None:
+async def test_overflow_is_counted_and_logged_once_not_per_record(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
     caplog.set_level(logging.WARNING, logger="service.bus.kafka")
     for n in range(50):
-        publisher.publish(record(n), key="general")
+        publisher.publish(event_record(n), key="general")
     health = publisher.health()
     assert (health.buffered, health.dropped) == (5, 45)
     drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
@@ -164,14 +156,14 @@ async def test_the_bound_counts_records_the_sender_holds_and_those_not_yet_hande
     publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
     await publisher.start()
     for n in range(3):
-        publisher.publish(record(n), key="general")
+        publisher.publish(event_record(n), key="general")
     # The first attempt to connect fails at once; the sender then holds the 3 records.
     deadline = time.monotonic() + 5
     while publisher._pending:
         assert time.monotonic() < deadline, "the sender never took the records over"
         await asyncio.sleep(0.01)
     for n in range(3, 8):
-        publisher.publish(record(n), key="general")
+        publisher.publish(event_record(n), key="general")
     health = publisher.health()
     assert (health.buffered, health.dropped) == (5, 3)
     await publisher.close()

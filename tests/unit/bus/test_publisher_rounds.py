@@ -8,11 +8,11 @@ import json
 
 import pytest
 
-from generated.ws_messages import EventName, EventRecord
 from service.bus import kafka
 from service.bus.backlog import Round
 from service.bus.kafka import KafkaPublisher, next_linger
 from service.settings import KafkaSettings
+from tests.support.events import event_record
 
 
 class FakeWriter:
@@ -46,16 +46,6 @@ class FakeWriter:
         return delivered, ConnectionError("broker went away") if failed else None
 
 
-def record(n: int) -> EventRecord:
-    return EventRecord(
-        event=EventName.ws_echo,
-        ts="2026-01-01T12:00:00.000000Z",
-        request_id=f"r-{n}",
-        channel="general",
-        data={"n": n},
-    )
-
-
 def publisher_with(writer: FakeWriter) -> KafkaPublisher:
     publisher = KafkaPublisher(KafkaSettings(bootstrap_servers="unused:9092", flush_seconds=5))
     publisher._writer = writer  # type: ignore[assignment]
@@ -76,7 +66,7 @@ async def test_every_record_reaches_the_topic_in_order_per_key_across_a_failed_r
     publisher = publisher_with(writer)
     await publisher.start()
     for n in range(30):
-        publisher.publish(record(n), key=f"k{n % 3}")
+        publisher.publish(event_record(n), key=f"k{n % 3}")
         if n % 10 == 9:
             await asyncio.sleep(0.05)  # let rounds go between bursts
     await publisher.close()
@@ -95,7 +85,7 @@ async def test_a_lone_record_goes_in_a_light_round() -> None:
     writer = FakeWriter()
     publisher = publisher_with(writer)
     await publisher.start()
-    publisher.publish(record(1), key="general")
+    publisher.publish(event_record(1), key="general")
     for _ in range(100):
         if writer.rounds:
             break
