@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.live import LiveService, start_service
+from tests.support.live import LiveService, running_service
 
 # PostgreSQL fixtures (a fresh database per test run) and the loud "not tested" summary.
 pytest_plugins = ["tests.support.postgres"]
@@ -17,6 +17,5 @@ pytest_plugins = ["tests.support.postgres"]
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     """The service as the README runs it (in-memory store, no broker), on a free port."""
     log_path = Path(tmp_path_factory.mktemp("live")) / "service.log"
-    service = start_service(log_path)
-    yield service
-    service.stop()
+    with running_service(log_path) as service:
+        yield service

@@ -54,7 +54,7 @@ from tests.support.fuzz import (
     dumps,
     expected_answer,
 )
-from tests.support.live import LiveService, start_service
+from tests.support.live import LiveService, running_service
 
 FUZZ_ENV = {"WS_RATE_PER_SECOND": "1000000", "WS_RATE_BURST": "1000000"}
 MIN_FRAMES = 10_000
@@ -93,17 +93,15 @@ FUZZ = settings(
 @pytest.fixture(scope="module")
 def fuzz_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     CLOCK["started"] = time.monotonic()
-    service = start_service(Path(tmp_path_factory.mktemp("fuzz")) / "service.log", FUZZ_ENV)
-    yield service
-    service.stop()
+    with running_service(Path(tmp_path_factory.mktemp("fuzz")) / "service.log", FUZZ_ENV) as service:
+        yield service
 
 
 @pytest.fixture(scope="module")
 def quarantine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     """A second service for the inputs that hit known bugs (their tracebacks stay in its log)."""
-    service = start_service(Path(tmp_path_factory.mktemp("quarantine")) / "service.log", FUZZ_ENV)
-    yield service
-    service.stop()
+    with running_service(Path(tmp_path_factory.mktemp("quarantine")) / "service.log", FUZZ_ENV) as service:
+        yield service
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support.client import ContractClient, types_of
-from tests.support.live import LiveService, start_service
+from tests.support.live import LiveService, running_service
 
 
 @pytest.fixture(scope="module", params=["memory", "postgres"])
@@ -29,11 +29,10 @@ def orders_live(
         yield request.getfixturevalue("live")
         return
     databases = request.getfixturevalue("databases")
-    service = start_service(
+    with running_service(
         Path(tmp_path_factory.mktemp("orders-pg")) / "service.log", {"DATABASE_URL": databases.create()}
-    )
-    yield service
-    service.stop()
+    ) as service:
+        yield service
 
 
 def room() -> str:

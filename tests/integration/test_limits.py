@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.support import rawws
 from tests.support.client import ContractClient, types_of
-from tests.support.live import LiveService, start_service
+from tests.support.live import LiveService, running_service
 
 LIMITS = {
     "WS_MAX_CONNECTIONS": "8",
@@ -31,17 +31,15 @@ LIMITS = {
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
-    service = start_service(Path(tmp_path_factory.mktemp("limited")) / "service.log", LIMITS)
-    yield service
-    service.stop()
+    with running_service(Path(tmp_path_factory.mktemp("limited")) / "service.log", LIMITS) as service:
+        yield service
 
 
 @pytest.fixture(scope="module")
 def pinging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     env = {"WS_PING_INTERVAL": "0.3", "WS_PING_TIMEOUT": "0.3"}
-    service = start_service(Path(tmp_path_factory.mktemp("pinging")) / "service.log", env)
-    yield service
-    service.stop()
+    with running_service(Path(tmp_path_factory.mktemp("pinging")) / "service.log", env) as service:
+        yield service
 
 
 async def stats(service: LiveService) -> dict[str, object]:

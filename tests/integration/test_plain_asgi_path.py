@@ -11,15 +11,14 @@ import pytest
 
 from tests.support import rawws
 from tests.support.client import ContractClient, types_of
-from tests.support.live import LiveService, start_service
+from tests.support.live import LiveService, running_service
 
 
 @pytest.fixture(scope="module")
 def plain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     env = {"WS_DIRECT_WRITE": "0", "WS_OUTBOX_FRAMES": "64", "WS_PING_INTERVAL": "0"}
-    service = start_service(Path(tmp_path_factory.mktemp("plain")) / "service.log", env)
-    yield service
-    service.stop()
+    with running_service(Path(tmp_path_factory.mktemp("plain")) / "service.log", env) as service:
+        yield service
 
 
 async def test_answers_and_broadcasts_keep_their_order(plain: LiveService) -> None:

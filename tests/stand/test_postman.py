@@ -33,7 +33,7 @@ from tests.stand.node_tools import (
     pinned,
 )
 from tests.support.client import ContractClient
-from tests.support.live import LiveService, start_service
+from tests.support.live import LiveService, running_service
 from tests.support.specs import FrameContract, load_asyncapi, load_openapi, normalized_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
@@ -47,9 +47,8 @@ def node_kit() -> None:
 @pytest.fixture(scope="module")
 def fresh_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     """A service of its own, so the demo orders are exactly as seeded when newman first runs."""
-    service = start_service(Path(tmp_path_factory.mktemp("postman")) / "service.log")
-    yield service
-    service.stop()
+    with running_service(Path(tmp_path_factory.mktemp("postman")) / "service.log") as service:
+        yield service
 
 
 def _requests(collection: dict[str, Any]) -> list[dict[str, Any]]:
