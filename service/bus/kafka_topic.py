@@ -116,10 +116,11 @@ class TopicWriter:
         # A key's records sit in its partition's batches in order; past its first failed batch
         # nothing more of the key counts as delivered (it all goes back, to keep the order).
         for (segments, _), result in zip(sent, results, strict=True):
-            if isinstance(result, BaseException):
+            lost = isinstance(result, BaseException)
+            if lost:
                 failure = failure or result
             for key, count in segments:
-                if isinstance(result, BaseException) or key in failed:
+                if lost or key in failed:
                     failed.add(key)
                 else:
                     delivered[key] = delivered.get(key, 0) + count
