@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import signal
 import socket
 import sys
 from types import FrameType
 
 import uvicorn
+from uvicorn.server import ServerState
 
-from service.app import create_app
+from service.app import ServiceApp, create_app
 from service.logs import configure_logging
 from service.runtime import Runtime
 from service.settings import Settings, SettingsError
+from service.transport.direct import missing_for_direct_writes
+
+log = logging.getLogger("service")
 
 # websockets' Sans-I/O implementation is the fastest correct one uvicorn offers (see bench/).
 WS_IMPLEMENTATION = "websockets-sansio"
@@ -44,16 +50,10 @@ class GracefulServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def main() -> int:
-    try:
-        settings = Settings.from_env()
-    except SettingsError as error:
-        print(f"qa-kit-ws: {error}", file=sys.stderr)
-        return 2
-    configure_logging(settings.server.log_level)
-    app = create_app(settings)
+def uvicorn_config(settings: Settings, app: ServiceApp) -> uvicorn.Config:
+    """uvicorn as ``python -m service`` runs it (the tests and bench/ start the same)."""
     limits = settings.limits
-    config = uvicorn.Config(
+    return uvicorn.Config(
         app.dispatch,
         host=settings.server.host,
         port=settings.server.port,
@@ -69,6 +69,50 @@ def main() -> int:
         interface="asgi3",
         timeout_graceful_shutdown=5,
     )
+
+
+def write_path(config: uvicorn.Config, settings: Settings) -> str | None:
+    """``None`` when frames will be written straight into the server's connections, else why not.
+
+    Checked on a protocol object of the server's own WebSocket class, made and dropped here.
+    """
+    if not settings.limits.direct_write:
+        return "WS_DIRECT_WRITE=0"
+    if not config.loaded:
+        config.load()
+    protocol_class = config.ws_protocol_class
+    if protocol_class is None:
+        return "the server has no WebSocket implementation"
+    loop = asyncio.new_event_loop()
+    try:
+        protocol = protocol_class(config=config, server_state=ServerState(), app_state={}, _loop=loop)  # type: ignore[call-arg]
+    finally:
+        loop.close()
+    return missing_for_direct_writes(getattr(getattr(protocol, "send", None), "__self__", None))
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"qa-kit-ws: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.server.log_level)
+    app = create_app(settings)
+    config = uvicorn_config(settings, app)
+    why_not = write_path(config, settings)
+    if why_not is None:
+        log.info(
+            "WebSocket frames are written straight into uvicorn's %s connections",
+            WS_IMPLEMENTATION,
+            extra={"event.action": "ws.write_path", "write_path": "direct"},
+        )
+    else:
+        log.warning(
+            "WebSocket frames go through ASGI sends (slower): %s",
+            why_not,
+            extra={"event.action": "ws.write_path", "write_path": "asgi"},
+        )
     GracefulServer(config, app.runtime).run()
     return 0
 

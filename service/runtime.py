@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from generated import rest_models as rest
 from service import __version__
+from service.actions.answers import ActionAnswers
 from service.actions.journal import ActionJournal
-from service.actions.orders import OrderDesk
-from service.actions.protocol import ActionProtocol
+from service.actions.order_desk import OrderDesk
 from service.bus import open_kafka
 from service.bus.memory import RecentEvents
 from service.channels.hub import ChannelHub
+from service.delivery import Delivery
 from service.events.publisher import EventPublisher, Publishers
 from service.orders.store import OrderStore
 from service.settings import Settings
@@ -44,7 +45,8 @@ class Runtime:
     recent_events: RecentEvents
     kafka: EventPublisher | None
     orders: OrderDesk
-    protocol: ActionProtocol
+    answers: ActionAnswers
+    delivery: Delivery
     journal: ActionJournal
     started_at: float
 
@@ -60,7 +62,7 @@ class Runtime:
         journal = ActionJournal(
             mode=settings.server.log_actions, per_second=settings.server.log_actions_per_second
         )
-        orders = OrderDesk(store=store, hub=hub, events=events)
+        orders = OrderDesk(store=store)
         return cls(
             settings=settings,
             store=store,
@@ -68,7 +70,8 @@ class Runtime:
             recent_events=recent,
             kafka=kafka,
             orders=orders,
-            protocol=ActionProtocol(orders=orders, hub=hub, events=events, journal=journal),
+            answers=ActionAnswers(orders=orders, journal=journal),
+            delivery=Delivery(hub=hub, events=events),
             journal=journal,
             started_at=time.monotonic(),
         )

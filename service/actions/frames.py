@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -36,17 +38,27 @@ def encode(frame: msgspec.Struct) -> bytes:
     return _encoder.encode(frame)
 
 
+def amount_text(amount: Decimal) -> str:
+    """An amount as the spec's ``Money``: two decimal places."""
+    return f"{amount:.2f}"
+
+
+def timestamp_text(moment: datetime) -> str:
+    """An aware UTC time as RFC 3339 with microseconds and a ``Z``."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def wire_order(order: Order) -> wire.Order:
-    """A domain order as the spec's ``Order``."""
+    """A domain order as the AsyncAPI ``Order``."""
     return wire.Order(
         id=order.id,
         customer=order.customer,
         product=order.product,
         quantity=order.quantity,
-        amount=f"{order.amount:.2f}",
+        amount=amount_text(order.amount),
         status=wire.OrderStatus(order.status.value),
-        created_at=order.created_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        updated_at=order.updated_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        created_at=timestamp_text(order.created_at),
+        updated_at=timestamp_text(order.updated_at),
     )
 
 
@@ -66,3 +78,10 @@ def event_frame(
 ) -> wire.EventFrame:
     """An ``event`` frame made at ``ts`` (now when not given)."""
     return wire.EventFrame(ts=ts or now(), request_id=request_id, event=name, data=data)
+
+
+def event_record(
+    name: wire.EventName, data: dict[str, Any], *, request_id: str | None, channel: str | None, ts: str
+) -> wire.EventRecord:
+    """The record that carries an ``event`` frame's content to the publishers."""
+    return wire.EventRecord(event=name, ts=ts, request_id=request_id, channel=channel, data=data)

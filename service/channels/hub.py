@@ -1,7 +1,8 @@
 """The channel hub: every live connection, by channel, admission, and fan-out to them.
 
-A fan-out frame is encoded once by the caller and offered to each recipient's outbox, which
-never waits; so a broadcast costs one encode and one queue append per client.
+A fan-out frame is encoded once by the caller and offered to each recipient, which never
+waits (it writes at once or queues); so a broadcast costs one encode and one write or queue
+append per client.
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ class ChannelHub:
     def total(self) -> int:
         return self._total
 
+    def size(self, channel: str) -> int:
+        """Live connections in ``channel``."""
+        members = self._channels.get(channel)
+        return len(members) if members else 0
+
     def counts(self) -> dict[str, int]:
         """Live connections per channel; channels with none are not listed."""
         return {name: len(members) for name, members in sorted(self._channels.items())}
@@ -80,14 +86,17 @@ class ChannelHub:
             return 0
         return _offer_all(list(members.values()), frame, exclude)
 
+    def everyone(self) -> list[Recipient]:
+        """Every live connection, channel by channel."""
+        return [member for members in self._channels.values() for member in members.values()]
+
     def to_everyone(self, frame: bytes, *, exclude: Recipient | None = None) -> int:
         """Offer ``frame`` to every live connection but ``exclude``; how many took it."""
-        everyone = [member for members in self._channels.values() for member in members.values()]
-        return _offer_all(everyone, frame, exclude)
+        return _offer_all(self.everyone(), frame, exclude)
 
     def close_everyone(self, code: int, reason: str) -> int:
         """Ask every connection to close with ``code``; how many were asked."""
-        everyone = [member for members in self._channels.values() for member in members.values()]
+        everyone = self.everyone()
         for member in everyone:
             member.close(code, reason)
         return len(everyone)

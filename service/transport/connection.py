@@ -6,12 +6,12 @@ import asyncio
 import logging
 from typing import Any
 
+from service.actions.protocol import POLICY_VIOLATION
 from service.channels.outbox import Outbox
 from service.transport.direct import DirectWriter
 
 log = logging.getLogger("service.ws")
 
-POLICY_VIOLATION = 1008
 CLOSE_GRACE = 1.0
 """Seconds to finish sending queued frames, then the close frame, before dropping the client."""
 
@@ -27,6 +27,11 @@ class Connection:
         self._direct = DirectWriter.behind(send) if direct else None
         self.outbox = Outbox(self._send_frame, limit=outbox_frames, on_overflow=self._overflowed)
         self._closing = False
+
+    @property
+    def writes_directly(self) -> bool:
+        """Frames go straight into the server's connection when it can take them (not ASGI sends)."""
+        return self._direct is not None
 
     def offer(self, frame: bytes) -> bool:
         """Send now if the connection can take it without waiting, else queue (in order)."""

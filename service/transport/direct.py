@@ -17,6 +17,22 @@ from typing import Any
 from websockets.exceptions import InvalidState
 
 _NEEDED = ("conn", "transport", "writable", "close_sent", "disconnected")
+_NEEDED_OF_CONN = ("send_text", "data_to_send")
+
+
+def missing_for_direct_writes(protocol: Any) -> str | None:
+    """``None`` when a server's WebSocket protocol object allows direct writes, else what it lacks.
+
+    The service checks this once at start-up, on a protocol object of the server's own class,
+    and logs which write path is active, so an upgrade that renames an attribute cannot make
+    every connection fall back to ASGI sends without a word.
+    """
+    if protocol is None:
+        return "the ASGI send is not a method of the server's protocol"
+    missing = [name for name in _NEEDED if not hasattr(protocol, name)]
+    conn = getattr(protocol, "conn", None)
+    missing += [f"conn.{name}" for name in _NEEDED_OF_CONN if conn is not None and not hasattr(conn, name)]
+    return f"{type(protocol).__name__} has no {', '.join(missing)}" if missing else None
 
 
 class DirectWriter:
@@ -33,11 +49,7 @@ class DirectWriter:
     def behind(cls, send: Any) -> DirectWriter | None:
         """The writer behind an ASGI ``send``, or ``None`` when it is not uvicorn's sansio one."""
         protocol = getattr(send, "__self__", None)
-        if protocol is None or not all(hasattr(protocol, name) for name in _NEEDED):
-            return None
-        if not (hasattr(protocol.conn, "send_text") and hasattr(protocol.conn, "data_to_send")):
-            return None
-        return cls(protocol)
+        return cls(protocol) if missing_for_direct_writes(protocol) is None else None
 
     def ready(self) -> bool:
         """Open, and the transport not pushing back (its buffer under the high-water mark)."""

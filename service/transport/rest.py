@@ -12,10 +12,10 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 
 from generated import rest_models as rest
-from service.actions.frames import wire_order
+from service.actions.context import RequestContext
+from service.actions.frames import amount_text, timestamp_text
 from service.actions.money import amount_of
-from service.actions.protocol import broadcast_from_rest
-from service.actions.session import REST
+from service.actions.notices import channel_broadcast, order_changed
 from service.errors import OrderNotFound, ValidationFailed
 from service.orders.model import NewOrder, Order, OrderStatus
 from service.runtime import Runtime
@@ -27,16 +27,15 @@ MAX_ORDER_ID = 2_147_483_647
 
 
 def _order(order: Order) -> rest.Order:
-    wire = wire_order(order)
     return rest.Order(
-        id=wire.id,
-        customer=wire.customer,
-        product=wire.product,
-        quantity=wire.quantity,
-        amount=wire.amount,
-        status=rest.OrderStatus(wire.status.value),
-        created_at=wire.created_at,
-        updated_at=wire.updated_at,
+        id=order.id,
+        customer=order.customer,
+        product=order.product,
+        quantity=order.quantity,
+        amount=amount_text(order.amount),
+        status=rest.OrderStatus(order.status.value),
+        created_at=timestamp_text(order.created_at),
+        updated_at=timestamp_text(order.updated_at),
     )
 
 
@@ -64,7 +63,9 @@ async def broadcast(
     channel = single(request, "channel")
     channel = DEFAULT_CHANNEL if channel is None else checked_channel(channel, pointer="/query/channel")
     assert message is not None
-    delivered = broadcast_from_rest(runtime.hub, channel, message)
+    delivered = runtime.delivery.deliver(
+        channel_broadcast(message, channel, RequestContext.rest(), replies=[])
+    )
     return rest.BroadcastResult(channel=channel, delivered=delivered)
 
 
@@ -79,8 +80,10 @@ async def create_order(request: Request[Any, Any, Any], runtime: NamedDependency
     body = await json_body(request, rest.CreateOrder)
     amount = amount_of(body.amount, pointer="/body/amount") if isinstance(body.amount, str) else Decimal("0")
     new = NewOrder(customer=body.customer, product=body.product, quantity=body.quantity, amount=amount)
-    order, _ = await runtime.orders.create(new, REST)
-    return _order(order)
+    context = RequestContext.rest()
+    change = await runtime.orders.create(new, context)
+    runtime.delivery.deliver(order_changed(change, context, replies=[]))
+    return _order(change.order)
 
 
 @get("/orders/{order_id:str}")
@@ -98,7 +101,9 @@ async def change_order_status(
 ) -> rest.Order:
     number = _order_id(order_id)
     body = await json_body(request, rest.StatusChange)
-    change, _ = await runtime.orders.change_status(number, OrderStatus(body.status.value), REST)
+    context = RequestContext.rest()
+    change = await runtime.orders.change_status(number, OrderStatus(body.status.value), context)
+    runtime.delivery.deliver(order_changed(change, context, replies=[]))
     return _order(change.order)
 
 

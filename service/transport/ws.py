@@ -1,8 +1,9 @@
-"""The WebSocket endpoint, as a plain ASGI handler: handshake, read loop, writer.
+"""The WebSocket endpoint, as a plain ASGI handler: handshake, then read → protocol → delivery.
 
-It admits or refuses the handshake, reads a frame, asks the action protocol for the answer,
-and queues the encoded frames on the connection's outbox; the outbox's own writer sends them.
-Nothing here decides what a frame means.
+It admits or refuses the handshake, then for each frame it reads it asks the connection's
+:class:`~service.actions.protocol.ActionProtocol` for the outcome and hands that to
+``service.delivery``. Nothing here decides what a frame means or what the contract's limits
+say about it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,11 @@ import logging
 import time
 from typing import Any
 
-from service.actions.decode import peek_request_id
-from service.actions.frames import encode, error_frame
-from service.actions.session import Origin
-from service.channels.rate import TokenBucket
-from service.errors import HandshakeRefused, InvalidFrame, RateLimited, ServiceError, ValidationFailed
+from service.actions.protocol import POLICY_VIOLATION, ActionProtocol
+from service.errors import HandshakeRefused, ValidationFailed
 from service.runtime import Runtime
 from service.transport.channel_query import channel_of
-from service.transport.connection import POLICY_VIOLATION, Connection
+from service.transport.connection import Connection
 from service.transport.problems import problem_body
 
 log = logging.getLogger("service.ws")
@@ -26,8 +24,6 @@ log = logging.getLogger("service.ws")
 Scope = dict[str, Any]
 Message = dict[str, Any]
 
-BINARY_REFUSED = InvalidFrame("Binary frames are not supported; send JSON as a text frame")
-INTERNAL_ERROR = ServiceError("The service failed to handle this frame; it has been logged")
 MESSAGE_TOO_BIG = 1009
 
 
@@ -36,10 +32,12 @@ class WebSocketEndpoint:
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
-        self._protocol = runtime.protocol
+        self._answers = runtime.answers
+        self._deliver = runtime.delivery.deliver
         self._hub = runtime.hub
         self._limits = runtime.settings.limits
         self._journal = runtime.journal
+        self._fallback_told = False
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         # One coroutine for the whole life of a connection: every frame held per idle client
@@ -54,20 +52,39 @@ class WebSocketEndpoint:
         await send({"type": "websocket.accept"})
         limits = self._limits
         connection = Connection(channel, send, outbox_frames=limits.outbox_frames, direct=limits.direct_write)
+        if limits.direct_write and not connection.writes_directly and not self._fallback_told:
+            self._fallback_told = True
+            log.warning(
+                "direct writes are on, but this server's connections do not allow them: ASGI sends instead",
+                extra={"event.action": "ws.write_path", "write_path": "asgi"},
+            )
         self._hub.join(connection)
         journal = self._journal
         journal.record(
             "ws.connected", action=None, channel=channel, request_id=None, message="client connected"
         )
-        origin = Origin(channel=channel, recipient=connection)
-        handle = self._protocol.handle_text
-        bucket = TokenBucket(rate=limits.rate_per_second, burst=limits.rate_burst, now=time.monotonic())
-        refused_in_a_row = 0
+        protocol = ActionProtocol(
+            self._answers,
+            channel=channel,
+            rate_per_second=limits.rate_per_second,
+            rate_burst=limits.rate_burst,
+            now=time.monotonic(),
+            journal=journal,
+        )
+        deliver = self._deliver
         try:
             while True:
                 message: Message = await receive()
                 kind = message["type"]
-                if kind == "websocket.disconnect":
+                if kind == "websocket.receive":
+                    text = message.get("text")
+                    if text is not None:
+                        deliver(await protocol.receive_text(text, time.monotonic()), connection)
+                    else:
+                        deliver(
+                            protocol.receive_binary(message.get("bytes") or b"", time.monotonic()), connection
+                        )
+                elif kind == "websocket.disconnect":
                     code = message.get("code", 1000)
                     if code == MESSAGE_TOO_BIG:
                         log.warning(
@@ -82,37 +99,6 @@ class WebSocketEndpoint:
                         message=f"client disconnected ({code})",
                     )
                     return
-                if kind != "websocket.receive":
-                    continue
-                text = message.get("text")
-                wait = bucket.take(time.monotonic())
-                if wait:
-                    refused_in_a_row += 1
-                    if refused_in_a_row >= limits.rate_burst:
-                        log.warning(
-                            "closing a client that keeps flooding",
-                            extra={"event.action": "ws.flood_closed", "channel": channel},
-                        )
-                        connection.close(POLICY_VIOLATION, "rate limit exceeded: too many frames")
-                        continue
-                    connection.offer(
-                        encode(error_frame(RateLimited(wait), peek_request_id(text) if text else None))
-                    )
-                    continue
-                refused_in_a_row = 0
-                if text is None:
-                    connection.offer(encode(error_frame(BINARY_REFUSED, None)))
-                    continue
-                try:
-                    frames = await handle(text, origin)
-                except Exception:
-                    # A bug must cost the client one answer, never its connection.
-                    log.exception(
-                        "action failed unexpectedly",
-                        extra={"event.action": "ws.internal_error", "channel": channel},
-                    )
-                    frames = [error_frame(INTERNAL_ERROR, peek_request_id(text))]
-                connection.offer_all([encode(frame) for frame in frames])
         finally:
             self._hub.leave(connection)
             connection.outbox.cancel()

@@ -65,3 +65,44 @@ def closed_by_server(sock: socket.socket, timeout: float) -> bool:
     except ConnectionError:
         return True
     return True
+
+
+SO_TIMESTAMPNS = 35
+"""Linux: every read reports when the kernel received the data (``SCM_TIMESTAMPNS``)."""
+
+
+def stamp_arrivals(sock: socket.socket) -> None:
+    """Ask the kernel to time-stamp what arrives on ``sock`` (Linux only)."""
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+
+
+def read_stamped_frames(sock: socket.socket, count: int, timeout: float = 5.0) -> list[tuple[int, bytes]]:
+    """``count`` server frames, each with the kernel's receive time (ns) of the read that completed it.
+
+    The times come from the kernel, not from this process: they show the order in which the
+    server wrote to different sockets, however late this process gets round to reading them.
+    """
+    sock.settimeout(timeout)
+    buffer, frames = b"", list[tuple[int, bytes]]()
+    while len(frames) < count:
+        data, ancillary, _, _ = sock.recvmsg(65536, socket.CMSG_SPACE(16))
+        if not data:
+            raise ConnectionError(f"closed after {len(frames)} of {count} frames")
+        stamps = [
+            struct.unpack("qq", payload[:16]) for level, kind, payload in ancillary if kind == SO_TIMESTAMPNS
+        ]
+        if not stamps:
+            raise RuntimeError("the kernel gave no receive time (SO_TIMESTAMPNS)")
+        seconds, nanoseconds = stamps[-1]
+        buffer += data
+        while len(buffer) >= 2:
+            length, start = buffer[1] & 0x7F, 2
+            if length == 126:
+                length, start = struct.unpack("!H", buffer[2:4])[0], 4
+            elif length == 127:
+                length, start = struct.unpack("!Q", buffer[2:10])[0], 10
+            if len(buffer) < start + length:
+                break
+            frames.append((seconds * 1_000_000_000 + nanoseconds, buffer[start : start + length]))
+            buffer = buffer[start + length :]
+    return frames

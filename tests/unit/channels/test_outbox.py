@@ -1,45 +1,10 @@
-"""The hub and the outbox: fan-out, counts, ordering and the bound on a slow client."""
+"""The outbox: ordering, no task while idle, and the bound on a slow client."""
 
 from __future__ import annotations
 
 import asyncio
 
-from service.channels.hub import ChannelHub
 from service.channels.outbox import Outbox
-
-
-class Member:
-    def __init__(self, channel: str, *, accept: bool = True) -> None:
-        self.channel = channel
-        self.frames: list[str] = []
-        self.accept = accept
-
-    def offer(self, frame: str) -> bool:
-        if self.accept:
-            self.frames.append(frame)
-        return self.accept
-
-
-def test_fan_out_reaches_the_channel_only_and_counts_deliveries() -> None:
-    hub = ChannelHub()
-    a, b, other, full = Member("general"), Member("general"), Member("qa"), Member("general", accept=False)
-    for member in (a, b, other, full):
-        hub.join(member)
-    assert hub.to_channel("general", "hi", exclude=a) == 1
-    assert (a.frames, b.frames, other.frames) == ([], ["hi"], [])
-    assert hub.to_everyone("all") == 3
-    assert hub.counts() == {"general": 3, "qa": 1}
-    assert hub.total == 4
-
-
-def test_leaving_removes_empty_channels() -> None:
-    hub = ChannelHub()
-    member = Member("room")
-    hub.join(member)
-    hub.leave(member)
-    hub.leave(member)
-    assert hub.counts() == {}
-    assert hub.to_channel("room", "x") == 0
 
 
 async def test_outbox_sends_in_order_and_needs_no_task_when_idle() -> None:

@@ -1,0 +1,61 @@
+"""Fan-out outcomes shared by WebSocket and REST: order notifications and channel broadcasts.
+
+There is one path for every notification: a WebSocket action and a REST call build the same
+:class:`~service.actions.outcome.Outcome` here, and ``service.delivery`` applies it. Everyone but
+the requester gets the fan-out frame, with ``request_id: null``; the requester's own copy (with
+its ``request_id``) is among its replies.
+"""
+
+from __future__ import annotations
+
+from generated import ws_messages as wire
+from service.actions.context import RequestContext
+from service.actions.frames import encode, event_frame, event_record
+from service.actions.order_desk import OrderChange
+from service.actions.outcome import FanOut, Outcome, Publication
+
+
+def order_changed(
+    change: OrderChange, context: RequestContext, *, replies: list[wire.ServerFrame]
+) -> Outcome:
+    """An order change: for a WebSocket requester ``replies`` + ``order`` + ``event``; for every
+    other client the ``event`` notification; one event record."""
+    data = change.data
+    if context.channel is not None:
+        replies.append(wire.OrderFrame(ts=context.ts, request_id=context.request_id, data=change.wire_order))
+        replies.append(event_frame(change.event, data, context.request_id, ts=context.ts))
+    notification = encode(event_frame(change.event, data, None, ts=context.ts))
+    return Outcome(replies, change.records, fan_out=FanOut(None, notification))
+
+
+def channel_broadcast(
+    message: str, channel: str, context: RequestContext, *, replies: list[wire.ServerFrame]
+) -> Outcome:
+    """A message to every client of ``channel``.
+
+    From a WebSocket client: its replies get its own ``broadcast`` frame and ``event
+    ws.broadcast`` (whose ``delivered`` is the channel's audience, the sender included), and
+    one event record. From REST (``context.channel`` is ``None``): the fan-out only.
+    """
+    if context.channel is None:
+        frame = wire.BroadcastFrame(
+            ts=context.ts, request_id=None, channel=channel, message=message, source=wire.Source.rest
+        )
+        return Outcome(replies, fan_out=FanOut(channel, encode(frame)))
+    others = wire.BroadcastFrame(
+        ts=context.ts, request_id=None, channel=channel, message=message, source=wire.Source.ws
+    )
+    replies.append(
+        wire.BroadcastFrame(
+            ts=context.ts,
+            request_id=context.request_id,
+            channel=channel,
+            message=message,
+            source=wire.Source.ws,
+        )
+    )
+    data = {"channel": channel, "message": message, "delivered": 0}
+    name = wire.EventName.ws_broadcast
+    replies.append(event_frame(name, data, context.request_id, ts=context.ts))
+    record = event_record(name, data, request_id=context.request_id, channel=channel, ts=context.ts)
+    return Outcome(replies, [Publication(channel, record)], fan_out=FanOut(channel, encode(others), data))

@@ -1,0 +1,113 @@
+"""Applying an Outcome: the requester first, then the fan-out, then the publishers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generated import ws_messages as wire
+from service.actions.context import RequestContext
+from service.actions.notices import channel_broadcast
+from service.actions.outcome import Close, FanOut, Outcome, Publication
+from service.channels.hub import ChannelHub
+from service.delivery import Delivery
+
+Log = list[tuple[str, Any]]
+
+
+class Client:
+    """A connection that writes into one log shared by everyone, so order across clients shows."""
+
+    def __init__(self, name: str, channel: str, log: Log) -> None:
+        self.name, self.channel, self._log = name, channel, log
+        self.frames: list[bytes] = []
+
+    def offer(self, frame: bytes) -> bool:
+        self._log.append((self.name, frame))
+        self.frames.append(frame)
+        return True
+
+    def offer_all(self, frames: list[bytes]) -> None:
+        for frame in frames:
+            self.offer(frame)
+
+    def close(self, code: int, reason: str) -> None:
+        self._log.append((self.name, ("close", code)))
+
+
+class Sink:
+    def __init__(self, log: Log) -> None:
+        self._log = log
+
+    def publish(self, record: wire.EventRecord, *, key: str) -> None:
+        self._log.append(("publisher", (key, record.event.value, dict(record.data))))
+
+
+def world(*members: tuple[str, str]) -> tuple[Delivery, ChannelHub, dict[str, Client], Log]:
+    log: Log = []
+    hub = ChannelHub()
+    clients = {name: Client(name, channel, log) for name, channel in members}
+    for client in clients.values():
+        hub.join(client)
+    return Delivery(hub=hub, events=Sink(log)), hub, clients, log
+
+
+def test_the_requester_hears_its_whole_answer_before_anyone_hears_the_fan_out() -> None:
+    delivery, _, clients, log = world(("me", "room"), ("peer1", "room"), ("peer2", "room"), ("away", "other"))
+    context = RequestContext(request_id="b1", channel="room", ts="T")
+    ack = wire.AckFrame(ts="T", request_id="b1", action=wire.ActionName.broadcast)
+    outcome = channel_broadcast("hello", "room", context, replies=[ack])
+    assert delivery.deliver(outcome, clients["me"]) == 3
+    assert [who for who, _ in log] == ["me", "me", "me", "peer1", "peer2", "publisher"]
+    event = json.loads(clients["me"].frames[-1])
+    assert event["data"] == {"channel": "room", "message": "hello", "delivered": 3}
+    assert log[-1][1] == ("room", "ws.broadcast", {"channel": "room", "message": "hello", "delivered": 3})
+    assert clients["away"].frames == []
+
+
+def test_the_fan_out_frame_is_encoded_once_and_never_goes_back_to_the_requester() -> None:
+    delivery, _, clients, _ = world(("me", "a"), ("x", "a"), ("y", "b"))
+    frame = b'{"type":"event"}'
+    delivery.deliver(Outcome([], fan_out=FanOut(None, frame)), clients["me"])
+    assert clients["me"].frames == []
+    assert clients["x"].frames[0] is frame
+    assert clients["y"].frames[0] is frame
+
+
+def test_a_rest_fan_out_reaches_everyone_and_reports_the_audience() -> None:
+    delivery, _, clients, log = world(("a", "room"), ("b", "room"), ("c", "elsewhere"))
+    outcome = channel_broadcast("hi", "room", RequestContext(ts="T"), replies=[])
+    assert delivery.deliver(outcome) == 2
+    assert [who for who, _ in log] == ["a", "b"]
+    assert json.loads(clients["a"].frames[0])["source"] == "rest"
+    assert delivery.deliver(channel_broadcast("hi", "empty", RequestContext(ts="T"), replies=[])) == 0
+
+
+def test_a_close_follows_the_requester_s_frames_and_is_logged_once(caplog: Any) -> None:
+    delivery, _, clients, log = world(("me", "room"))
+    outcome = Outcome(
+        [wire.AckFrame(ts="T", request_id=None, action=wire.ActionName.ping)],
+        close=Close(1008, "too many frames", "ws.flood_closed"),
+    )
+    delivery.deliver(outcome, clients["me"])
+    assert [item if isinstance(item, tuple) else who for who, item in log] == ["me", ("close", 1008)]
+    warnings = [r for r in caplog.records if getattr(r, "event.action", None) == "ws.flood_closed"]
+    assert len(warnings) == 1
+
+
+def test_records_are_published_in_order_after_the_frames() -> None:
+    delivery, _, clients, log = world(("me", "room"))
+    records = [
+        Publication(
+            f"k{n}",
+            wire.EventRecord(
+                event=wire.EventName.ws_pong, ts="T", request_id=None, channel="room", data={"n": n}
+            ),
+        )
+        for n in range(3)
+    ]
+    delivery.deliver(
+        Outcome([wire.AckFrame(ts="T", request_id=None, action=wire.ActionName.ping)], records), clients["me"]
+    )
+    assert log[0][0] == "me"
+    assert [entry[1][0] for entry in log[1:]] == ["k0", "k1", "k2"]
