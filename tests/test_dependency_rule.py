@@ -1,4 +1,5 @@
-"""The dependency rule of ARCHITECTURE.md, checked by reading every domain module's imports."""
+"""The dependency rules of ARCHITECTURE.md, checked by reading every module's imports: the domain
+imports no framework, driver or adapter; ``bench/`` and ``tools/`` import nothing from ``tests/``."""
 
 from __future__ import annotations
 
@@ -40,3 +41,18 @@ def test_domain_imports_no_framework_no_driver_no_adapter(package: str) -> None:
         if name.startswith(FORBIDDEN)
     }
     assert not offenders, sorted(offenders)
+
+
+def python_files(folder: str) -> list[Path]:
+    return [path for path in (ROOT / folder).rglob("*.py") if "node_modules" not in path.parts]
+
+
+@pytest.mark.parametrize("folder", ["bench", "tools"])
+def test_bench_and_tools_import_nothing_from_tests(folder: str) -> None:
+    offenders = {
+        f"{path.relative_to(ROOT)} imports {name}"
+        for path in python_files(folder)
+        for name in imports_of(path)
+        if name == "tests" or name.startswith("tests.")
+    }
+    assert not offenders, f"{sorted(offenders)}: what tests/ and {folder}/ share goes in tools/live/"
