@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +28,13 @@ def median(runs: list[dict[str, Any]], key: str) -> float:
     return float(statistics.median(run[key] for run in runs))
 
 
-def interleaved(
-    servers: list[Server], reps: int, run: Callable[[Server], dict[str, Any]]
-) -> dict[str, list[dict[str, Any]]]:
-    """A/B/A/B…: each repetition runs every server, the order flipped every time."""
+def interleaved(servers: list[Server], reps: int, options: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A/B/A/B…: each repetition runs the load generator with ``options`` against every server,
+    the order flipped every time."""
     results: dict[str, list[dict[str, Any]]] = {server.name: [] for server in servers}
     for rep in range(reps):
         for server in servers if rep % 2 == 0 else list(reversed(servers)):
-            results[server.name].append(run(server))
+            results[server.name].append(loadgen.run(server, options))
     return results
 
 
@@ -61,20 +60,18 @@ def main() -> int:
     idle_connections = 1000 if args.quick else 5000
     loadgen.ensure_installed()
     report: dict[str, Any] = {
-        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "reps": reps,
     }
 
-    with service("service") as svc, reference() as ref:
+    with service() as svc, reference() as ref:
         for connections in (1, 50, 500):
             print(f"echo, {connections} connections …", flush=True)
             runs = interleaved(
                 [svc, ref],
                 reps,
-                lambda s, n=connections: loadgen.run(
-                    s, {"mode": "echo", "connections": n, "seconds": seconds, "warmup": 1}
-                ),
+                {"mode": "echo", "connections": connections, "seconds": seconds, "warmup": 1},
             )
             report[f"echo_{connections}"] = {
                 "runs": runs,
@@ -85,11 +82,7 @@ def main() -> int:
         for slow in (0, 1):
             print(f"broadcast to 1000 clients{' + 1 that never reads' if slow else ''} …", flush=True)
             runs = interleaved(
-                [svc, ref],
-                reps,
-                lambda s, k=slow: loadgen.run(
-                    s, {"mode": "broadcast", "receivers": 1000, "rounds": rounds, "slow": k}
-                ),
+                [svc, ref], reps, {"mode": "broadcast", "receivers": 1000, "rounds": rounds, "slow": slow}
             )
             report[f"broadcast_1000{'_slow' if slow else ''}"] = {
                 "runs": runs,
@@ -100,7 +93,7 @@ def main() -> int:
     print(f"idle memory, {idle_connections} connections …", flush=True)
     memory: dict[str, Any] = {}
     for start in (service, reference):
-        with start("service") if start is service else start() as fresh:  # type: ignore[operator]
+        with start() as fresh:
             memory[fresh.name] = loadgen.idle_memory(fresh, idle_connections)
     report["idle_memory"] = memory
 
@@ -114,11 +107,7 @@ def main() -> int:
         # more than that within seconds: more, shorter runs than the other phases.
         pairs, pair_seconds = (reps, seconds) if args.quick else (14, 2)
         runs = interleaved(
-            [on, off],
-            pairs,
-            lambda s: loadgen.run(
-                s, {"mode": "echo", "connections": 50, "seconds": pair_seconds, "warmup": 1}
-            ),
+            [on, off], pairs, {"mode": "echo", "connections": 50, "seconds": pair_seconds, "warmup": 1}
         )
         for run in (*runs["kafka_on"], *runs["kafka_off"]):
             run["server_us_per_round_trip"] = run["server_cpu"] / run["round_trips_per_s"] * 1e6
@@ -168,7 +157,7 @@ def soak(path: Path) -> int:
     loadgen.ensure_installed()
     report: dict[str, Any] = {}
     for slow in (0, 1, 0, 1):
-        with service("service") as svc:
+        with service() as svc:
             before = svc.rss
             figures = loadgen.run(
                 svc, {"mode": "broadcast", "receivers": 1000, "rounds": 1000, "slow": slow}, timeout=900

@@ -5,21 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import psutil
 
-from tests.support.tansu import running_tansu
-
-ROOT = Path(__file__).resolve().parent.parent
+from tools.live.ports import HOST, free_port, wait_for_port
+from tools.live.service import ROOT, running_service
+from tools.live.tansu import running_tansu
 
 # A load test measures the service, not its per-client protection: the token bucket still
 # runs on every frame, its rate is just set out of reach.
@@ -33,57 +30,34 @@ UNTHROTTLED = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}")
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on {port} after {timeout}s")
-
-
 @dataclass
 class Server:
+    """A server under load: its name in the report, its WebSocket URL and its process."""
+
     name: str
     url: str
     process: subprocess.Popen[bytes]
 
     @property
     def rss(self) -> int:
+        """Resident memory, in bytes."""
         return int(psutil.Process(self.process.pid).memory_info().rss)
 
     def cpu_seconds(self) -> float:
+        """User and system CPU time so far."""
         times = psutil.Process(self.process.pid).cpu_times()
         return float(times.user + times.system)
 
 
 @contextlib.contextmanager
-def service(name: str, env: Mapping[str, str] | None = None) -> Iterator[Server]:
-    """``python -m service`` exactly as the README runs it, with the load-test settings."""
-    port = free_port()
-    full_env = {**os.environ, **UNTHROTTLED, "HOST": "127.0.0.1", "PORT": str(port), **(env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "service"],
-        cwd=ROOT,
-        env=full_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process)
-        httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).raise_for_status()
-        yield Server(name, f"ws://127.0.0.1:{port}/ws", process)
-    finally:
-        process.terminate()
-        process.wait(15)
+def service(name: str = "service", env: Mapping[str, str] | None = None) -> Iterator[Server]:
+    """``python -m service`` as the README runs it (in-memory store, no broker unless ``env``
+    names one), with the load-test settings."""
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
+        running_service(Path(tmp) / "service.log", {**UNTHROTTLED, **(env or {})}, ready_timeout=30) as live,
+    ):
+        yield Server(name, live.ws, live.process)
 
 
 @contextlib.contextmanager
@@ -98,7 +72,7 @@ def reference() -> Iterator[Server]:
     )
     try:
         wait_for_port(port, process)
-        yield Server("reference", f"ws://127.0.0.1:{port}/", process)
+        yield Server("reference", f"ws://{HOST}:{port}/", process)
     finally:
         process.terminate()
         process.wait(15)
@@ -106,7 +80,7 @@ def reference() -> Iterator[Server]:
 
 @contextlib.contextmanager
 def kafka_broker() -> Iterator[str]:
-    """A local Kafka-protocol broker (the tests' Tansu), or the one in KAFKA_BOOTSTRAP_SERVERS."""
+    """A local Tansu broker, or the one in KAFKA_BOOTSTRAP_SERVERS."""
     if os.environ.get("KAFKA_BOOTSTRAP_SERVERS"):
         yield os.environ["KAFKA_BOOTSTRAP_SERVERS"]
         return
@@ -115,6 +89,7 @@ def kafka_broker() -> Iterator[str]:
 
 
 def node() -> str:
+    """The Node.js binary that runs the load generator."""
     found = shutil.which("node")
     if found is None:
         raise RuntimeError("node is not installed; the load generator runs on Node.js")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import hypothesis
 import schemathesis
@@ -16,6 +17,9 @@ import schemathesis
 from service.app import create_app
 from service.settings import Settings
 from tests.support.live import ROOT, LiveService
+
+if TYPE_CHECKING:
+    from schemathesis.specs.openapi.schemas import OpenApiCase
 
 SPEC = ROOT / "api_specs" / "openapi.yaml"
 
@@ -25,7 +29,7 @@ schema.app = create_app(Settings())
 
 @schema.parametrize()
 @hypothesis.settings(max_examples=40, deadline=None)
-def test_in_process(case: schemathesis.Case) -> None:
+def test_in_process(case: OpenApiCase) -> None:
     case.call_and_validate()
 
 

@@ -13,6 +13,7 @@ import httpx
 import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.typing import Origin
 
 from tests.support import rawws
 from tests.support.client import ContractClient, types_of
@@ -56,9 +57,9 @@ async def settle(service: LiveService, total: int, timeout: float = 5.0) -> dict
         await asyncio.sleep(0.02)
 
 
-async def refused_status(url: str, **kwargs: object) -> tuple[int, dict[str, object]]:
+async def refused_status(url: str, origin: Origin | None = None) -> tuple[int, dict[str, object]]:
     with pytest.raises(InvalidStatus) as refused:
-        async with websockets.connect(url, **kwargs):  # type: ignore[arg-type]
+        async with websockets.connect(url, origin=origin):
             pass
     response = refused.value.response
     return response.status_code, json.loads(response.body or b"{}")
@@ -93,9 +94,9 @@ async def test_connection_caps_refuse_with_503_and_are_counted(limited: LiveServ
 
 
 async def test_origin_allow_list(limited: LiveService) -> None:
-    status, body = await refused_status(limited.ws, origin="http://evil.test")  # type: ignore[arg-type]
+    status, body = await refused_status(limited.ws, origin=Origin("http://evil.test"))
     assert (status, body["code"]) == (403, "origin_not_allowed")
-    async with websockets.connect(limited.ws, origin="http://good.test") as allowed:  # type: ignore[arg-type]
+    async with websockets.connect(limited.ws, origin=Origin("http://good.test")) as allowed:
         await allowed.send('{"action": "ping", "request_id": "o"}')
         assert json.loads(await allowed.recv())["type"] == "ack"
     async with websockets.connect(limited.ws) as no_origin:

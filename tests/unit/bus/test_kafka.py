@@ -1,10 +1,13 @@
-"""The Kafka publisher's sender loop against a fake writer: rounds, a failed round, order per
-key, and how long a round waits. The real broker is in tests/integration/kafka/."""
+"""The Kafka publisher without a broker: its sender loop against a fake writer (rounds, a
+failed round, order per key, how long a round waits), and against a port nobody listens on
+(start, the bound, drops, shutdown in bounded time). The real broker is in tests/integration/kafka/."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import time
 
 import pytest
 
@@ -13,6 +16,7 @@ from service.bus.backlog import Round
 from service.bus.kafka import KafkaPublisher, next_linger
 from service.settings import KafkaSettings
 from tests.support.events import event_record
+from tests.support.live import free_port
 
 
 class FakeWriter:
@@ -92,4 +96,61 @@ async def test_a_lone_record_goes_in_a_light_round() -> None:
         await asyncio.sleep(kafka.LINGER_LIGHT_SECONDS)
     assert [list(r) for r in writer.rounds] == [[b"general"]]
     assert publisher._linger == kafka.LINGER_LIGHT_SECONDS
+    await publisher.close()
+
+
+def unreachable(*, buffer_events: int = 1000, flush_seconds: int = 5) -> KafkaSettings:
+    """Settings for a broker nobody listens on (a free loopback port)."""
+    return KafkaSettings(
+        bootstrap_servers=f"127.0.0.1:{free_port()}", buffer_events=buffer_events, flush_seconds=flush_seconds
+    )
+
+
+async def test_with_no_broker_start_returns_at_once_and_records_wait_in_the_buffer() -> None:
+    publisher = KafkaPublisher(unreachable(flush_seconds=1))
+    began = time.monotonic()
+    await publisher.start()
+    assert time.monotonic() - began < 0.1
+    for n in range(10):
+        publisher.publish(event_record(n), key="general")
+    health = publisher.health()
+    assert (health.status, health.buffered, health.published, health.dropped) == ("down", 10, 0, 0)
+    assert health.topic == "ws_events"
+    assert health.error
+    began = time.monotonic()
+    await publisher.close()
+    assert time.monotonic() - began < 1 + 2, "close() must give up after KAFKA_FLUSH_SECONDS"
+
+
+async def test_overflow_is_counted_and_logged_once_not_per_record(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
+    caplog.set_level(logging.WARNING, logger="service.bus.kafka")
+    for n in range(50):
+        publisher.publish(event_record(n), key="general")
+    health = publisher.health()
+    assert (health.buffered, health.dropped) == (5, 45)
+    drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert drops == ["dropped 1 event record(s) (buffer full or record too large), 1 in all"]
+    await publisher.start()
+    await publisher.close()
+    drops = [r.getMessage() for r in caplog.records if "dropped" in r.getMessage()]
+    assert drops[-1] == "dropped 44 event record(s) (buffer full or record too large), 45 in all"
+
+
+async def test_the_bound_counts_records_the_sender_holds_and_those_not_yet_handed_over() -> None:
+    publisher = KafkaPublisher(unreachable(buffer_events=5, flush_seconds=0))
+    await publisher.start()
+    for n in range(3):
+        publisher.publish(event_record(n), key="general")
+    # The first attempt to connect fails at once; the sender then holds the 3 records.
+    deadline = time.monotonic() + 5
+    while publisher._pending:
+        assert time.monotonic() < deadline, "the sender never took the records over"
+        await asyncio.sleep(0.01)
+    for n in range(3, 8):
+        publisher.publish(event_record(n), key="general")
+    health = publisher.health()
+    assert (health.buffered, health.dropped) == (5, 3)
     await publisher.close()

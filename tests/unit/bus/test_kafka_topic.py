@@ -56,7 +56,7 @@ class FakeProducer:
 
 def writer_with(producer: FakeProducer) -> TopicWriter:
     writer = TopicWriter(servers="unused:9092", topic="t", compression="none")
-    writer._producer = producer  # type: ignore[assignment]
+    writer._producer = producer
     return writer
 
 

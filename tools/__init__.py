@@ -1,0 +1,1 @@
+"""Developer tools: code generation (``codegen.py``) and the live processes of ``live/``."""
