@@ -50,14 +50,39 @@ class Server:
 
 
 @contextlib.contextmanager
-def service(name: str = "service", env: Mapping[str, str] | None = None) -> Iterator[Server]:
+def service(
+    name: str = "service", env: Mapping[str, str] | None = None, *, root: Path = ROOT
+) -> Iterator[Server]:
     """``python -m service`` as the README runs it (in-memory store, no broker unless ``env``
-    names one), with the load-test settings."""
+    names one), with the load-test settings; from ``root`` (another revision's checkout)."""
     with (
         tempfile.TemporaryDirectory(prefix="bench-") as tmp,
-        running_service(Path(tmp) / "service.log", {**UNTHROTTLED, **(env or {})}, ready_timeout=30) as live,
+        running_service(
+            Path(tmp) / "service.log", {**UNTHROTTLED, **(env or {})}, ready_timeout=30, root=root
+        ) as live,
     ):
         yield Server(name, live.ws, live.process)
+
+
+@contextlib.contextmanager
+def checkout(revision: str) -> Iterator[Path]:
+    """``revision`` of this repository in a temporary worktree, removed afterwards.
+
+    Its service runs with this checkout's virtual environment: compare revisions whose
+    dependencies are the same.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-before-") as tmp:
+        folder = Path(tmp) / "checkout"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(folder), revision],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        try:
+            yield folder
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
 
 
 @contextlib.contextmanager

@@ -267,7 +267,7 @@ class EventFrame(StrictStruct, tag_field="type", tag="event"):
     data: Annotated[
         dict[str, Any],
         Meta(
-            description="`ws.echo`: the payload. `ws.triplet_demo`: `{steps}`. `ws.broadcast`:\n`{channel, message, delivered}`. `ws.pong`: `{}`. `order.viewed`: `{id, found}`.\n`order.listed`: `{count, limit}`. `order.created`: `{order}`.\n`order.status_changed`: `{order, previous_status}`.\n"
+            description="`ws.echo`: the payload. `ws.triplet_demo`: `{steps}`. `ws.broadcast`:\n`{channel, message, delivered}` (`delivered`: the clients the channel had when the\nbroadcast went out, the sender included). `ws.pong`: `{}`. `order.viewed`: `{id, found}`.\n`order.listed`: `{count, limit}`. `order.created`: `{order}`.\n`order.status_changed`: `{order, previous_status}`.\n"
         ),
     ]
 

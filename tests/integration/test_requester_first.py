@@ -54,6 +54,7 @@ def test_every_reply_frame_arrives_before_any_peer_gets_the_fan_out(
     with ExitStack() as stack:
         requester = connect(service, "first", stack)
         peers = [connect(service, peer_channels[n % len(peer_channels)], stack) for n in range(PEERS)]
+        rawws.until_stamped(requester)
         requester.sendall(rawws.text_frame(frame))
         replies = rawws.read_stamped_frames(requester, reply_count)
         fanned = [rawws.read_stamped_frames(peer, 1)[0] for peer in peers]

@@ -7,6 +7,7 @@ import base64
 import os
 import socket
 import struct
+import time
 
 
 def handshake(port: int, *, channel: str = "general", rcvbuf: int | None = None) -> socket.socket:
@@ -72,8 +73,27 @@ SO_TIMESTAMPNS = 35
 
 
 def stamp_arrivals(sock: socket.socket) -> None:
-    """Ask the kernel to time-stamp what arrives on ``sock`` (Linux only)."""
+    """Ask the kernel to time-stamp what arrives on ``sock`` (Linux only).
+
+    The kernel switches receive time-stamps on for the whole machine a little later (deferred
+    work), so wait with :func:`until_stamped` before relying on them.
+    """
     sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+
+
+def until_stamped(sock: socket.socket, timeout: float = 5.0) -> None:
+    """Ping over ``sock`` (a service connection) until its answers carry a kernel receive time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sock.sendall(text_frame('{"action":"ping","request_id":"stamp-check"}'))
+        if all(stamp is not None for stamp, _ in _read_frames(sock, 2, timeout)):
+            return
+        time.sleep(0.05)
+    raise MissingStamp("the kernel gave no receive times within the time allowed")
+
+
+class MissingStamp(RuntimeError):
+    """A read came with no kernel receive time."""
 
 
 def read_stamped_frames(sock: socket.socket, count: int, timeout: float = 5.0) -> list[tuple[int, bytes]]:
@@ -82,18 +102,25 @@ def read_stamped_frames(sock: socket.socket, count: int, timeout: float = 5.0) -
     The times come from the kernel, not from this process: they show the order in which the
     server wrote to different sockets, however late this process gets round to reading them.
     """
+    frames = _read_frames(sock, count, timeout)
+    stamped = [(stamp, payload) for stamp, payload in frames if stamp is not None]
+    if len(stamped) < len(frames):
+        raise MissingStamp("the kernel gave no receive time (SO_TIMESTAMPNS); call until_stamped first")
+    return stamped
+
+
+def _read_frames(sock: socket.socket, count: int, timeout: float) -> list[tuple[int | None, bytes]]:
     sock.settimeout(timeout)
-    buffer, frames = b"", list[tuple[int, bytes]]()
+    buffer = b""
+    frames: list[tuple[int | None, bytes]] = []
     while len(frames) < count:
         data, ancillary, _, _ = sock.recvmsg(65536, socket.CMSG_SPACE(16))
         if not data:
             raise ConnectionError(f"closed after {len(frames)} of {count} frames")
         stamps = [
-            struct.unpack("qq", payload[:16]) for level, kind, payload in ancillary if kind == SO_TIMESTAMPNS
+            struct.unpack("qq", payload[:16]) for _, kind, payload in ancillary if kind == SO_TIMESTAMPNS
         ]
-        if not stamps:
-            raise RuntimeError("the kernel gave no receive time (SO_TIMESTAMPNS)")
-        seconds, nanoseconds = stamps[-1]
+        stamp = stamps[-1][0] * 1_000_000_000 + stamps[-1][1] if stamps else None
         buffer += data
         while len(buffer) >= 2:
             length, start = buffer[1] & 0x7F, 2
@@ -103,6 +130,6 @@ def read_stamped_frames(sock: socket.socket, count: int, timeout: float = 5.0) -
                 length, start = struct.unpack("!Q", buffer[2:10])[0], 10
             if len(buffer) < start + length:
                 break
-            frames.append((seconds * 1_000_000_000 + nanoseconds, buffer[start : start + length]))
+            frames.append((stamp, buffer[start : start + length]))
             buffer = buffer[start + length :]
     return frames

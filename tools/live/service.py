@@ -64,6 +64,7 @@ def start_service(
     *,
     port: int | None = None,
     ready_timeout: float = 20,
+    root: Path = ROOT,
 ) -> LiveService:
     """Start the service and wait until ``/health`` answers.
 
@@ -72,6 +73,7 @@ def start_service(
         env: added to this process's environment (which loses ``UNSET_FROM_ENVIRONMENT``).
         port: the port to listen on; a free one by default.
         ready_timeout: how long ``/health`` may take to answer, in seconds.
+        root: the checkout to run (another revision's, for a before/after benchmark).
 
     Raises:
         RuntimeError: the service exited, or was not healthy in time (with its last log lines).
@@ -87,7 +89,7 @@ def start_service(
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
             [sys.executable, "-m", "service"],
-            cwd=ROOT,
+            cwd=root,
             env=full_env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
@@ -107,10 +109,10 @@ def start_service(
 
 @contextlib.contextmanager
 def running_service(
-    log_path: Path, env: Mapping[str, str] | None = None, *, ready_timeout: float = 20
+    log_path: Path, env: Mapping[str, str] | None = None, *, ready_timeout: float = 20, root: Path = ROOT
 ) -> Iterator[LiveService]:
     """A started service (see ``start_service``), stopped on exit."""
-    service = start_service(log_path, env, ready_timeout=ready_timeout)
+    service = start_service(log_path, env, ready_timeout=ready_timeout, root=root)
     try:
         yield service
     finally:
