@@ -13,6 +13,7 @@ from typing import Any, cast
 import msgspec
 
 from generated import ws_messages as wire
+from service import spec
 from service.actions.money import amount_of
 from service.errors import BadInput, InvalidFrame, InvalidJson, UnknownAction, ValidationFailed
 
@@ -20,7 +21,7 @@ SUPPORTED_ACTIONS: list[str] = [action.value for action in wire.ActionName]
 
 _requests = msgspec.json.Decoder(wire.ClientFrame)
 _anything = msgspec.json.Decoder()
-_MAX_REQUEST_ID = 128
+_MAX_REQUEST_ID = spec.REQUEST_ID.high
 
 
 class RejectedFrame(Exception):
