@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-import msgspec
 from litestar import Request
 
-from service.actions.decode import integral_floats_as_ints, validation_error
-from service.errors import InvalidJson, UnsupportedMediaType, ValidationFailed
+from service.actions.decode import BODY, InputDecoder
+from service.errors import UnsupportedMediaType, ValidationFailed
 from service.spec import Bounds
 
 T = TypeVar("T")
@@ -56,26 +55,15 @@ def single(request: Request[Any, Any, Any], name: str) -> str | None:
     return values[0] if values else None
 
 
+_BODY_DECODERS: dict[type[Any], InputDecoder[Any]] = {}
+
+
 async def json_body(request: Request[Any, Any, Any], into: type[T]) -> T:
     """The request body decoded into a generated struct; 415 unless it is JSON."""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise UnsupportedMediaType(f"The body must be application/json, got {media_type or 'nothing'!r}")
-    body = await request.body()
-    try:
-        return msgspec.json.decode(body, type=into)
-    except msgspec.ValidationError:
-        pass  # maybe only 1.0 for an integer; decode again to tell
-    except msgspec.DecodeError as exc:
-        raise InvalidJson(f"The body is not valid JSON: {exc}") from None
-    try:
-        value = msgspec.json.decode(body)
-    except msgspec.DecodeError as exc:
-        raise InvalidJson(f"The body is not valid JSON: {exc}") from None
-    try:
-        return msgspec.convert(integral_floats_as_ints(value), into)
-    except msgspec.ValidationError as exc:
-        error = validation_error(str(exc))
-        pointer = "/body" + (error.pointer if error.pointer != "/" else "")
-        message = error.message.rsplit(" at ", 1)[0] + f" at {pointer}"
-        raise ValidationFailed(message, pointer=pointer) from None
+    decoder = _BODY_DECODERS.get(into)
+    if decoder is None:
+        decoder = _BODY_DECODERS[into] = InputDecoder(into, source=BODY)
+    return cast(T, decoder.decode(await request.body()))
