@@ -21,6 +21,18 @@ ChannelName: TypeAlias = Annotated[
 OrderId: TypeAlias = Annotated[int, Meta(ge=1, le=2147483647)]
 
 
+OrdersLimit: TypeAlias = Annotated[int, Meta(ge=1, le=100)]
+
+
+EventsLimit: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
+
+
+BroadcastMessage: TypeAlias = Annotated[str, Meta(max_length=4096, min_length=1)]
+
+
+RequestIdFilter: TypeAlias = Annotated[str, Meta(max_length=128, min_length=1)]
+
+
 class OrderStatus(StrEnum):
     created = "created"
     paid = "paid"

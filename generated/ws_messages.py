@@ -98,6 +98,12 @@ class ErrorCode(StrEnum):
 OrderId: TypeAlias = Annotated[int, Meta(ge=1, le=2147483647)]
 
 
+OrdersLimit: TypeAlias = Annotated[int, Meta(ge=1, le=100)]
+
+
+BroadcastMessage: TypeAlias = Annotated[str, Meta(max_length=4096, min_length=1)]
+
+
 class OrderStatus(StrEnum):
     created = "created"
     paid = "paid"
@@ -132,7 +138,7 @@ class EmptyPayload(StrictStruct):
 
 
 class BroadcastPayload(StrictStruct):
-    message: Annotated[str, Meta(max_length=4096, min_length=1)]
+    message: BroadcastMessage
 
 
 class GetOrderPayload(StrictStruct):
@@ -140,7 +146,7 @@ class GetOrderPayload(StrictStruct):
 
 
 class ListOrdersPayload(StrictStruct):
-    limit: Annotated[int, Meta(ge=1, le=100)] | UnsetType = 10
+    limit: OrdersLimit | UnsetType = 10
 
 
 class CreateOrderPayload(StrictStruct):

@@ -20,6 +20,7 @@ from service.actions.order_desk import OrderDesk
 from service.actions.outcome import Outcome, Publication
 from service.errors import ServiceError
 from service.orders.model import NewOrder, OrderStatus
+from service.spec import DEFAULT_CHANNEL, ORDERS_LIMIT_DEFAULT
 
 ACTION_OF: dict[type, wire.ActionName] = {
     request_type: wire.ActionName(str(request_type.__struct_config__.tag))
@@ -78,7 +79,9 @@ class ActionAnswers:
             case wire.PingRequest():
                 return _with_event(replies, wire.EventName.ws_pong, {}, context, key)
             case wire.BroadcastRequest(payload=wire.BroadcastPayload(message=message)):
-                return channel_broadcast(message, context.channel or "general", context, replies=replies)
+                return channel_broadcast(
+                    message, context.channel or DEFAULT_CHANNEL, context, replies=replies
+                )
             case wire.GetOrderRequest(payload=wire.GetOrderPayload(id=order_id)):
                 order = await self._orders.get(order_id)
                 replies.append(
@@ -87,8 +90,8 @@ class ActionAnswers:
                 data = {"id": order_id, "found": order is not None}
                 return _with_event(replies, wire.EventName.order_viewed, data, context, f"order-{order_id}")
             case wire.ListOrdersRequest(payload=payload):
-                limit = payload.limit if isinstance(payload, wire.ListOrdersPayload) else 10
-                limit = limit if isinstance(limit, int) else 10
+                limit = payload.limit if isinstance(payload, wire.ListOrdersPayload) else ORDERS_LIMIT_DEFAULT
+                limit = limit if isinstance(limit, int) else ORDERS_LIMIT_DEFAULT
                 orders = await self._orders.list_recent(limit)
                 replies.append(wire.OrdersFrame(ts=ts, request_id=rid, data=[wire_order(o) for o in orders]))
                 data = {"count": len(orders), "limit": limit}

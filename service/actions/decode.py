@@ -1,54 +1,107 @@
-"""Decoding a client's text frame into a generated request struct, or a precise error.
+"""Decoding client input — a WebSocket text frame, a REST body — into a generated type.
 
-The fast path decodes straight into the tagged union of requests. Only when that fails is the
-frame decoded again, loosely, to tell the client exactly what is wrong and to keep its
-``request_id`` when one can be read.
+:class:`InputDecoder` decodes straight into the type. Only when that fails is the input decoded
+again, loosely, to say exactly what is wrong: ``invalid_json``, or ``validation_error`` naming
+the field by JSON pointer. ``1.0`` counts as an integer (as in JSON Schema), and JSON nested too
+deeply to be read is a ``validation_error``, never a crash. The WebSocket adds what only a
+frame has (``invalid_frame``, ``unknown_action``, the ``request_id`` to keep) in
+:func:`decode_request`.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 import msgspec
 
 from generated import ws_messages as wire
+from service import spec
 from service.actions.money import amount_of
 from service.errors import BadInput, InvalidFrame, InvalidJson, UnknownAction, ValidationFailed
 
+T = TypeVar("T")
+
 SUPPORTED_ACTIONS: list[str] = [action.value for action in wire.ActionName]
 
-_requests = msgspec.json.Decoder(wire.ClientFrame)
 _anything = msgspec.json.Decoder()
-_MAX_REQUEST_ID = 128
+_MAX_REQUEST_ID = spec.REQUEST_ID.high
 
 
-class RejectedFrame(Exception):
-    """A frame that cannot be handled: the error to report and the request id to keep."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """What an :class:`InputDecoder` reads, as its errors name it."""
 
-    def __init__(self, error: BadInput, request_id: str | None) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.request_id = request_id
+    not_json: str
+    """How an ``invalid_json`` message starts."""
+    too_deep: str
+    """The ``validation_error`` message for JSON nested deeper than can be read."""
+    pointer_prefix: str = ""
+    """Where the input sits in the request: pointers are ``/body/...`` for a REST body."""
 
 
-def decode_request(data: str | bytes) -> wire.ClientFrame:
-    """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
-    try:
-        request = cast(wire.ClientFrame, _requests.decode(data))
-    except msgspec.ValidationError:
-        request = _decode_slowly(data)
-    except msgspec.DecodeError as exc:
-        raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {exc}"), None) from None
-    except RecursionError:
-        raise RejectedFrame(TOO_DEEP, peek_request_id(data)) from None
-    if isinstance(request, wire.CreateOrderRequest) and isinstance(request.payload.amount, str):
+FRAME = Source(
+    not_json="Frame is not valid JSON",
+    too_deep="The frame is nested too deeply to be read (a few hundred levels at most)",
+)
+BODY = Source(
+    not_json="The body is not valid JSON",
+    too_deep="The body is nested too deeply to be read (a few hundred levels at most)",
+    pointer_prefix="/body",
+)
+
+Explain = Callable[[Any, ValidationFailed], Exception]
+"""Given the loosely decoded value and the located error, the exception to raise instead."""
+
+
+class InputDecoder(Generic[T]):
+    """JSON into one generated type, or :class:`InvalidJson` / :class:`ValidationFailed`.
+
+    One per type, made once: the fast decoder is built here, and looking one up by a union type
+    on every frame would cost twice the decoding itself.
+    """
+
+    def __init__(self, into: type[T] | Any, *, source: Source, explain: Explain | None = None) -> None:
+        self._into = into
+        self._fast: msgspec.json.Decoder[T] = msgspec.json.Decoder(into)
+        self._source = source
+        self._explain = explain
+
+    def decode(self, data: str | bytes) -> T:
+        """``data`` as the type; raises an error naming what is wrong, and where."""
         try:
-            amount_of(request.payload.amount, pointer="/payload/amount")
-        except ValidationFailed as bad:
-            request_id = request.request_id if isinstance(request.request_id, str) else None
-            raise RejectedFrame(bad, request_id) from None
-    return request
+            return self._fast.decode(data)
+        except msgspec.ValidationError:
+            pass  # maybe only 1.0 for an integer; decode loosely to tell
+        except (msgspec.DecodeError, UnicodeError) as exc:
+            raise self._not_json(exc) from None
+        except RecursionError:
+            raise self._too_deep() from None
+        try:
+            value: Any = _anything.decode(data)
+        except (msgspec.DecodeError, UnicodeError) as exc:
+            raise self._not_json(exc) from None
+        except RecursionError:
+            raise self._too_deep() from None
+        try:
+            return cast(T, msgspec.convert(integral_floats_as_ints(value), self._into))
+        except msgspec.ValidationError as exc:
+            error = validation_error(str(exc), pointer_prefix=self._source.pointer_prefix)
+            raise (error if self._explain is None else self._explain(value, error)) from None
+        except RecursionError:
+            raise self._too_deep() from None
+
+    def _not_json(self, exc: Exception) -> InvalidJson:
+        if isinstance(exc, UnicodeError):
+            # JSON text is UTF-8 (RFC 8259); msgspec finds out only when it reads a string.
+            reason = getattr(exc, "reason", "")
+            return InvalidJson(f"{self._source.not_json}: its text is not UTF-8 ({reason})")
+        return InvalidJson(f"{self._source.not_json}: {exc}")
+
+    def _too_deep(self) -> ValidationFailed:
+        return ValidationFailed(self._source.too_deep, pointer=self._source.pointer_prefix or "/")
 
 
 def integral_floats_as_ints(value: Any) -> Any:
@@ -62,28 +115,16 @@ def integral_floats_as_ints(value: Any) -> Any:
     return value
 
 
-def _decode_slowly(data: str | bytes) -> wire.ClientFrame:
-    try:
-        value: Any = _anything.decode(data)
-    except msgspec.DecodeError as decode_error:
-        raise RejectedFrame(InvalidJson(f"Frame is not valid JSON: {decode_error}"), None) from None
-    except RecursionError:
-        raise RejectedFrame(TOO_DEEP, peek_request_id(data)) from None
-    try:
-        return cast(wire.ClientFrame, msgspec.convert(integral_floats_as_ints(value), wire.ClientFrame))
-    except msgspec.ValidationError as exc:
-        raise _explain(value, exc) from None
-    except RecursionError:
-        raise RejectedFrame(TOO_DEEP, peek_request_id(data)) from None
+class RejectedFrame(Exception):
+    """A frame that cannot be handled: the error to report and the request id to keep."""
+
+    def __init__(self, error: BadInput, request_id: str | None) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.request_id = request_id
 
 
-TOO_DEEP = ValidationFailed(
-    "The frame is nested too deeply to be read (a few hundred levels at most)", pointer="/"
-)
-"""JSON nested deeper than the decoder's recursion allows: answered, never a crash."""
-
-
-def _explain(value: Any, exc: msgspec.ValidationError) -> RejectedFrame:
+def _explain(value: Any, error: ValidationFailed) -> RejectedFrame:
     if not isinstance(value, dict):
         kind = type(value).__name__ if value is not None else "null"
         return RejectedFrame(InvalidFrame(f"A frame must be a JSON object, got {kind}"), None)
@@ -93,11 +134,31 @@ def _explain(value: Any, exc: msgspec.ValidationError) -> RejectedFrame:
     action = value.get("action")
     if not isinstance(action, str):
         problem = "missing" if action is None else "not a string"
-        error = ValidationFailed(f"Field 'action' is {problem} at /action", pointer="/action")
-        return RejectedFrame(error, request_id)
+        missing = ValidationFailed(f"Field 'action' is {problem} at /action", pointer="/action")
+        return RejectedFrame(missing, request_id)
     if action not in SUPPORTED_ACTIONS:
         return RejectedFrame(UnknownAction(action, supported=SUPPORTED_ACTIONS), request_id)
-    return RejectedFrame(validation_error(str(exc)), request_id)
+    return RejectedFrame(error, request_id)
+
+
+_frames: InputDecoder[wire.ClientFrame] = InputDecoder(wire.ClientFrame, source=FRAME, explain=_explain)
+
+
+def decode_request(data: str | bytes) -> wire.ClientFrame:
+    """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
+    try:
+        request = _frames.decode(data)
+    except InvalidJson as bad:
+        raise RejectedFrame(bad, None) from None
+    except ValidationFailed as bad:  # nested too deeply: its fields were never read
+        raise RejectedFrame(bad, peek_request_id(data)) from None
+    if isinstance(request, wire.CreateOrderRequest) and isinstance(request.payload.amount, str):
+        try:
+            amount_of(request.payload.amount, pointer="/payload/amount")
+        except ValidationFailed as bad:
+            request_id = request.request_id if isinstance(request.request_id, str) else None
+            raise RejectedFrame(bad, request_id) from None
+    return request
 
 
 _LOCATION = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
@@ -107,8 +168,11 @@ _STEP = re.compile(
 )
 
 
-def validation_error(message: str) -> ValidationFailed:
-    """A msgspec validation message as a :class:`ValidationFailed` naming a JSON pointer."""
+def validation_error(message: str, *, pointer_prefix: str = "") -> ValidationFailed:
+    """A msgspec validation message as a :class:`ValidationFailed` naming a JSON pointer.
+
+    ``pointer_prefix`` places the decoded value in the request (``/body``): ``$`` is the prefix.
+    """
     match = _LOCATION.match(message)
     what = match.group("what") if match else message
     steps = _path_steps(match.group("path") if match and match.group("path") else "$")
@@ -116,7 +180,7 @@ def validation_error(message: str) -> ValidationFailed:
     if field:
         steps.append(field.group("name"))
     pointer = "".join("/" + step.replace("~", "~0").replace("/", "~1") for step in steps)
-    pointer = pointer or "/"
+    pointer = pointer_prefix + pointer if pointer else pointer_prefix or "/"
     return ValidationFailed(f"{what} at {pointer}", pointer=pointer)
 
 
@@ -145,6 +209,6 @@ def peek_request_id(data: str | bytes) -> str | None:
     """The frame's ``request_id`` if it is cheaply readable, for answers that skip decoding."""
     try:
         request_id = _request_id_only.decode(data).request_id
-    except (msgspec.DecodeError, RecursionError):
+    except (msgspec.DecodeError, UnicodeError, RecursionError):
         return None
     return request_id if request_id is not None and len(request_id) <= _MAX_REQUEST_ID else None

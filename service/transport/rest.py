@@ -12,6 +12,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath
 
 from generated import rest_models as rest
+from service import spec
 from service.actions.context import RequestContext
 from service.actions.frames import amount_text, timestamp_text
 from service.actions.money import amount_of
@@ -23,7 +24,6 @@ from service.transport.channel_query import DEFAULT_CHANNEL, checked_channel
 from service.transport.params import int_param, json_body, single, str_param
 
 SPECS = Path(__file__).resolve().parents[2] / "api_specs"
-MAX_ORDER_ID = 2_147_483_647
 
 
 def _order(order: Order) -> rest.Order:
@@ -40,7 +40,7 @@ def _order(order: Order) -> rest.Order:
 
 
 def _order_id(raw: str) -> int:
-    return int_param(raw, pointer="/path/id", low=1, high=MAX_ORDER_ID)
+    return int_param(raw, pointer="/path/id", bounds=spec.ORDER_ID)
 
 
 @get("/health")
@@ -59,7 +59,9 @@ async def stats(runtime: NamedDependency[Runtime]) -> rest.Stats:
 async def broadcast(
     request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
 ) -> rest.BroadcastResult:
-    message = str_param(single(request, "message"), pointer="/query/message", max_length=4096, required=True)
+    message = str_param(
+        single(request, "message"), pointer="/query/message", length=spec.BROADCAST_MESSAGE, required=True
+    )
     channel = single(request, "channel")
     channel = DEFAULT_CHANNEL if channel is None else checked_channel(channel, pointer="/query/channel")
     assert message is not None
@@ -71,7 +73,12 @@ async def broadcast(
 
 @get("/orders")
 async def list_orders(request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]) -> list[rest.Order]:
-    limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=100, default=10)
+    limit = int_param(
+        single(request, "limit"),
+        pointer="/query/limit",
+        bounds=spec.ORDERS_LIMIT,
+        default=spec.ORDERS_LIMIT_DEFAULT,
+    )
     return [_order(order) for order in await runtime.orders.list_recent(limit)]
 
 
@@ -111,14 +118,22 @@ async def change_order_status(
 async def list_events(
     request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
 ) -> list[rest.EventRecord]:
-    limit = int_param(single(request, "limit"), pointer="/query/limit", low=1, high=1000, default=50)
+    limit = int_param(
+        single(request, "limit"),
+        pointer="/query/limit",
+        bounds=spec.EVENTS_LIMIT,
+        default=spec.EVENTS_LIMIT_DEFAULT,
+    )
     event = single(request, "event")
-    if event is not None and event not in rest.EventName._value2member_map_:
+    if event is not None and event not in spec.EVENT_NAMES:
         raise ValidationFailed(
             f"Parameter /query/event must be an event name, got {event[:40]!r}", pointer="/query/event"
         )
     request_id = str_param(
-        single(request, "request_id"), pointer="/query/request_id", max_length=128, required=False
+        single(request, "request_id"),
+        pointer="/query/request_id",
+        length=spec.REQUEST_ID_FILTER,
+        required=False,
     )
     records = runtime.recent_events.query(limit=limit, event=event, request_id=request_id)
     return [

@@ -199,7 +199,17 @@ def test_example_walkers_find_every_kind_of_example() -> None:
 
 # --------------------------------------------------------------------------- one vocabulary
 
-SAME_NAME = ["Order", "OrderStatus", "Money", "ChannelName", "EventName", "OrderId", "EventRecord"]
+SAME_NAME = [
+    "Order",
+    "OrderStatus",
+    "Money",
+    "ChannelName",
+    "EventName",
+    "OrderId",
+    "OrdersLimit",
+    "BroadcastMessage",
+    "EventRecord",
+]
 # (OpenAPI pointer, AsyncAPI pointer): the same thing, spelt in each document.
 SAME_THING = [
     ("/components/schemas/CreateOrder", "/components/schemas/CreateOrderPayload"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import tomllib
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -387,6 +388,15 @@ async def test_health_reports_the_embedded_store(live: LiveService) -> None:
     assert body["status"] == "ok"
     assert body["dependencies"]["store"] == {"backend": "memory", "status": "up"}
     assert body["dependencies"]["kafka"]["status"] == "disabled"
+
+
+async def test_health_reports_the_version_of_pyproject(live: LiveService) -> None:
+    from tests.support.live import ROOT
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    async with httpx.AsyncClient(base_url=live.http) as http:
+        body = (await http.get("/health")).json()
+    assert body["version"] == project["version"]
 
 
 async def test_the_source_specs_are_served_as_written(live: LiveService) -> None:

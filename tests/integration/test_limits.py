@@ -205,6 +205,50 @@ async def test_oversized_rest_input_is_refused_never_a_500(live: LiveService) ->
     assert raw.startswith((b"HTTP/1.1 400", b"HTTP/1.1 414", b"HTTP/1.1 431")), raw[:100]
 
 
+BODY_ENDPOINTS = [("POST", "/orders"), ("PATCH", "/orders/1/status")]
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ENDPOINTS)
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 600 + b"]" * 600, b'{"customer": ' + b'{"a": ' * 600 + b"1" + b"}" * 600 + b"}"],
+    ids=["arrays", "objects-in-a-field"],
+)
+async def test_a_body_nested_too_deeply_is_a_400_never_a_500(
+    live: LiveService, method: str, path: str, body: bytes
+) -> None:
+    async with httpx.AsyncClient(base_url=live.http, timeout=10) as http:
+        response = await http.request(
+            method, path, content=body, headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 400, response.text[:300]
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "validation_error"
+    assert "nested too deeply" in problem["detail"]
+    assert [error["pointer"] for error in problem["errors"]] == ["/body"]
+
+
+@pytest.mark.parametrize(("method", "path"), BODY_ENDPOINTS)
+@pytest.mark.parametrize(
+    "body",
+    [b'{"customer": "caf\xe9", "product": "p", "quantity": 1}', b'{"status": "pa\xffid"}', b'{"\xc3": 1}'],
+    ids=["latin-1-in-a-value", "stray-byte-in-a-value", "cut-sequence-in-a-key"],
+)
+async def test_a_body_that_is_not_utf8_is_a_400_never_a_500(
+    live: LiveService, method: str, path: str, body: bytes
+) -> None:
+    async with httpx.AsyncClient(base_url=live.http, timeout=10) as http:
+        response = await http.request(
+            method, path, content=body, headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 400, response.text[:300]
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "invalid_json"
+    assert problem["detail"].startswith("The body is not valid JSON: its text is not UTF-8")
+
+
 def _raw_http(port: int, request: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         sock.sendall(request)

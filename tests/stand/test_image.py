@@ -14,6 +14,7 @@ import shlex
 import shutil
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
 import httpx
@@ -158,6 +159,9 @@ def test_the_image_files_run_the_service_and_its_healthcheck(stages: list[Stage]
                 pass
             assert time.monotonic() < deadline, "the service from the image files did not come up"
             time.sleep(0.1)
+        health = httpx.get(f"http://127.0.0.1:{port}/health").json()
+        project = tomllib.loads((app / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        assert health["version"] == project["version"], "the image reports its pyproject version"
         served = httpx.get(f"http://127.0.0.1:{port}/specs/asyncapi.yaml").text
         assert served == (app / "api_specs" / "asyncapi.yaml").read_text(encoding="utf-8")
         check = subprocess.run(

@@ -841,3 +841,14 @@ def normalized_schema(document: Document, schema: Any) -> Any:
         return out
 
     return walk(schema, ())
+
+
+def parameter_schema(path: str, method: str, name: str) -> Any:
+    """The schema of a REST operation's parameter ``name``, normalized (every ``$ref`` followed)."""
+    document = load_openapi()
+    for declared in document["paths"][path][method].get("parameters", []):
+        if "$ref" in declared:
+            declared = resolve_pointer(document, declared["$ref"])
+        if declared["name"] == name:
+            return normalized_schema(document, declared["schema"])
+    raise SpecError(f"{method.upper()} {path} has no parameter {name!r}")

@@ -1,4 +1,4 @@
-"""Decoding client frames: the fast path and every precise error."""
+"""Decoding client input: frames and REST bodies, the fast path and every precise error."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import msgspec
 import pytest
 
+from generated import rest_models as rest
 from generated import ws_messages as wire
-from service.actions.decode import RejectedFrame, decode_request, validation_error
+from service.actions.decode import BODY, FRAME, InputDecoder, RejectedFrame, decode_request, validation_error
+from service.errors import BadInput, InvalidJson, ValidationFailed
 
 
 def rejected(data: str | bytes) -> RejectedFrame:
@@ -143,4 +145,104 @@ def test_an_amount_must_match_the_money_pattern_whole(amount: str) -> None:
         "validation_error",
         "m",
         {"pointer": "/payload/amount"},
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"action": "echo", "payload": {"text": "caf\xe9"}, "request_id": "u"}',
+        '{"action": "echo", "x": "\ud800"}',
+    ],
+    ids=["not-utf8", "lone-surrogate"],
+)
+def test_text_that_is_not_utf8_is_invalid_json_not_a_crash(data: str | bytes) -> None:
+    error = rejected(data)
+    assert (error.error.code, error.request_id) == ("invalid_json", None)
+    assert error.error.message.startswith("Frame is not valid JSON: its text is not UTF-8")
+
+
+# --------------------------------------------------------------------------- REST bodies
+
+body_decoder: InputDecoder[rest.CreateOrder] = InputDecoder(rest.CreateOrder, source=BODY)
+ORDER = '{"customer": "c", "product": "p", "quantity": %s}'
+
+
+def refused_body(data: str | bytes) -> BadInput:
+    with pytest.raises(BadInput) as caught:
+        body_decoder.decode(data)
+    return caught.value
+
+
+def test_a_valid_body_decodes_into_its_struct_and_1_0_is_an_integer() -> None:
+    assert body_decoder.decode(ORDER % "2.0") == rest.CreateOrder(customer="c", product="p", quantity=2)
+
+
+@pytest.mark.parametrize(
+    ("data", "pointer", "message"),
+    [
+        (ORDER % '"2"', "/body/quantity", "Expected `int`, got `str` at /body/quantity"),
+        (ORDER % "0", "/body/quantity", "Expected `int` >= 1 at /body/quantity"),
+        (
+            '{"customer": "c", "product": "p"}',
+            "/body/quantity",
+            "Object missing required field `quantity` at /body/quantity",
+        ),
+        (
+            '{"customer": "c", "product": "p", "quantity": 1, "x": 1}',
+            "/body/x",
+            "Object contains unknown field `x` at /body/x",
+        ),
+        ("[]", "/body", "Expected `object`, got `array` at /body"),
+    ],
+)
+def test_a_bad_body_names_the_field_under_body(data: str, pointer: str, message: str) -> None:
+    error = refused_body(data)
+    assert isinstance(error, ValidationFailed)
+    assert (error.pointer, error.message) == (pointer, message)
+
+
+@pytest.mark.parametrize("data", ["{", "", "nope", '{"customer": 1e999}'])
+def test_a_body_that_is_not_json_is_invalid_json(data: str) -> None:
+    error = refused_body(data)
+    assert isinstance(error, InvalidJson)
+    assert error.message.startswith("The body is not valid JSON: ")
+
+
+@pytest.mark.parametrize(
+    "data", ["[" * 20_000 + "]" * 20_000, '{"customer": ' + "[" * 20_000 + "]" * 20_000 + "}"]
+)
+def test_a_body_nested_too_deeply_is_a_validation_error_at_the_body(data: str) -> None:
+    error = refused_body(data)
+    assert isinstance(error, ValidationFailed)
+    assert error.pointer == "/body"
+    assert error.message.startswith("The body is nested too deeply")
+
+
+@pytest.mark.parametrize("data", [b'{"customer": "caf\xe9"}', b'{"\xc3": 1}'])
+def test_a_body_that_is_not_utf8_is_invalid_json(data: bytes) -> None:
+    error = refused_body(data)
+    assert isinstance(error, InvalidJson)
+    assert error.message.startswith("The body is not valid JSON: its text is not UTF-8")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        '{"customer": 5, "product": "p", "quantity": 1}',
+        '{"product": "p", "quantity": 1}',
+        '{"customer": "c", "product": "p", "quantity": 1.5}',
+        "[1]",
+    ],
+)
+def test_a_frame_and_a_body_get_the_same_error_but_for_where_they_sit(payload: str) -> None:
+    as_frame: InputDecoder[wire.CreateOrderPayload] = InputDecoder(wire.CreateOrderPayload, source=FRAME)
+    with pytest.raises(ValidationFailed) as frame_error:
+        as_frame.decode(payload)
+    body_error = refused_body(payload)
+    assert isinstance(body_error, ValidationFailed)
+    frame_pointer = frame_error.value.pointer
+    assert body_error.pointer == "/body" + (frame_pointer if frame_pointer != "/" else "")
+    assert body_error.message == frame_error.value.message.replace(
+        f" at {frame_pointer}", f" at {body_error.pointer}"
     )
