@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import deque
 
 from generated.ws_messages import EventRecord
-from service.events.publisher import PublisherHealth
 
 
 class RecentEvents:
@@ -13,20 +12,9 @@ class RecentEvents:
 
     def __init__(self, *, capacity: int = 1000) -> None:
         self._records: deque[EventRecord] = deque(maxlen=capacity)
-        self._published = 0
 
     def publish(self, record: EventRecord, *, key: str) -> None:
         self._records.append(record)
-        self._published += 1
-
-    async def start(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        return None
-
-    def health(self) -> PublisherHealth:
-        return PublisherHealth(status="up", published=self._published, buffered=len(self._records))
 
     def query(
         self, *, limit: int, event: str | None = None, request_id: str | None = None
