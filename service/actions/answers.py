@@ -17,7 +17,7 @@ from service.actions.frames import error_frame, event_frame, event_record, wire_
 from service.actions.journal import ActionJournal
 from service.actions.notices import channel_broadcast, order_changed
 from service.actions.order_desk import OrderDesk
-from service.actions.outcome import Outcome, Publication
+from service.actions.outcome import Outcome
 from service.errors import ServiceError
 from service.orders.model import NewOrder, OrderStatus
 from service.spec import DEFAULT_CHANNEL, ORDERS_LIMIT_DEFAULT
@@ -121,4 +121,4 @@ def _with_event(
     """Close the answer with ``event name`` and publish its record under ``key``."""
     replies.append(event_frame(name, data, context.request_id, ts=context.ts))
     record = event_record(name, data, request_id=context.request_id, channel=context.channel, ts=context.ts)
-    return Outcome(replies, [Publication(key, record)])
+    return Outcome(replies, [(key, record)])

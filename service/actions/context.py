@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from service.actions.frames import now
 
 
-@dataclass(slots=True, kw_only=True)
-class RequestContext:
+class RequestContext(msgspec.Struct, kw_only=True, gc=False):
     """One request: its ``request_id``, the requester's channel (``None`` over REST), its time.
 
-    Not frozen: one is made per request, and a frozen dataclass is several times slower to make.
+    A Struct: one is made per request, and it is made in a third of a dataclass's time.
     """
 
     request_id: str | None = None

@@ -12,7 +12,7 @@ from generated import ws_messages as wire
 from service.actions.context import RequestContext
 from service.actions.frames import encode, event_frame, event_record
 from service.actions.order_desk import OrderChange
-from service.actions.outcome import FanOut, Outcome, Publication
+from service.actions.outcome import FanOut, Outcome
 
 
 def order_changed(
@@ -58,4 +58,4 @@ def channel_broadcast(
     name = wire.EventName.ws_broadcast
     replies.append(event_frame(name, data, context.request_id, ts=context.ts))
     record = event_record(name, data, request_id=context.request_id, channel=channel, ts=context.ts)
-    return Outcome(replies, [Publication(channel, record)], fan_out=FanOut(channel, encode(others), data))
+    return Outcome(replies, [(channel, record)], fan_out=FanOut(channel, encode(others), data))

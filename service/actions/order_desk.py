@@ -31,11 +31,11 @@ class OrderChange:
 
     @property
     def event(self) -> wire.EventName:
-        return self.records[0].record.event
+        return self.records[0][1].event
 
     @property
     def data(self) -> dict[str, Any]:
-        return self.records[0].record.data
+        return self.records[0][1].data
 
 
 class OrderDesk:
@@ -76,5 +76,5 @@ def _change(
 ) -> OrderChange:
     record = event_record(name, data, request_id=context.request_id, channel=context.channel, ts=context.ts)
     return OrderChange(
-        order=order, previous=previous, wire_order=as_wire, records=[Publication(f"order-{order.id}", record)]
+        order=order, previous=previous, wire_order=as_wire, records=[(f"order-{order.id}", record)]
     )

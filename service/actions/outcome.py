@@ -7,12 +7,17 @@ event records.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
+
+import msgspec
 
 from generated import ws_messages as wire
 
+# Structs rather than dataclasses or NamedTuples: one Outcome is made per frame a client sends,
+# and a msgspec Struct is made in a third of the time (measured: 70 vs 210-290 ns).
 
-class FanOut(NamedTuple):
+
+class FanOut(msgspec.Struct, frozen=True, gc=False):
     """One frame for many clients, encoded once."""
 
     channel: str | None
@@ -23,14 +28,12 @@ class FanOut(NamedTuple):
     """Event data whose ``delivered`` is set to the audience when the fan-out is delivered."""
 
 
-class Publication(NamedTuple):
-    """One event record for the publishers; ``key`` keeps one order's (one channel's) in order."""
-
-    key: str
-    record: wire.EventRecord
+Publication = tuple[str, wire.EventRecord]
+"""One event record for the publishers, under its key: ``key`` keeps one order's (one channel's)
+records in order. A plain tuple: there is one per answered frame."""
 
 
-class Close(NamedTuple):
+class Close(msgspec.Struct, frozen=True, gc=False):
     """Close the requester's connection after its frames."""
 
     code: int
@@ -39,7 +42,7 @@ class Close(NamedTuple):
     """The ``event.action`` of the one warning line that says why."""
 
 
-class Outcome:
+class Outcome(msgspec.Struct, gc=False):
     """Everything answering one request should do, in the order it is applied.
 
     ``replies`` go to the requester in contract order (``ack``, the action's frames, ``event``
@@ -47,21 +50,7 @@ class Outcome:
     ends the requester's connection after its replies.
     """
 
-    __slots__ = ("close", "fan_out", "records", "replies")
-
-    def __init__(
-        self,
-        replies: list[wire.ServerFrame],
-        records: list[Publication] | None = None,
-        *,
-        fan_out: FanOut | None = None,
-        close: Close | None = None,
-    ) -> None:
-        self.replies = replies
-        self.records = records
-        self.fan_out = fan_out
-        self.close = close
-
-    def __repr__(self) -> str:
-        kinds = [type(frame).__name__ for frame in self.replies]
-        return f"Outcome(replies={kinds}, fan_out={self.fan_out!r}, records={self.records!r}, close={self.close!r})"
+    replies: list[wire.ServerFrame]
+    records: list[Publication] | None = None
+    fan_out: FanOut | None = None
+    close: Close | None = None

@@ -60,9 +60,12 @@ class ActionProtocol:
 
     async def receive_text(self, text: str, now: float) -> Outcome:
         """Answer one text frame received at ``now`` (monotonic seconds)."""
-        refused = self._over_rate(text, now)
-        if refused is not None:
-            return refused
+        if self._closing:
+            return Outcome([])
+        wait = self._bucket.take(now)
+        if wait:
+            return self._over_rate(text, wait)
+        self._refused = 0
         try:
             request = decode_request(text)
         except RejectedFrame as rejected:
@@ -89,19 +92,19 @@ class ActionProtocol:
 
     def receive_binary(self, data: bytes, now: float) -> Outcome:
         """Answer one binary frame: the contract has none, so ``error invalid_frame``."""
-        refused = self._over_rate(None, now)
-        if refused is not None:
-            return refused
-        return Outcome([error_frame(BINARY_REFUSED, None)])
-
-    def _over_rate(self, text: str | None, now: float) -> Outcome | None:
-        """``None`` while the client keeps to its rate; else ``rate_limited``, or the close."""
         if self._closing:
             return Outcome([])
         wait = self._bucket.take(now)
-        if not wait:
-            self._refused = 0
-            return None
+        if wait:
+            return self._over_rate(None, wait)
+        self._refused = 0
+        return Outcome([error_frame(BINARY_REFUSED, None)])
+
+    def _over_rate(self, text: str | None, wait: float) -> Outcome:
+        """A frame over the rate: ``rate_limited``, or the close of a client that keeps flooding.
+
+        Frames that arrive after the close are not answered (see ``closing``).
+        """
         self._refused += 1
         if self._refused >= self._flood_after:
             self._closing = True

@@ -97,8 +97,8 @@ def test_a_close_follows_the_requester_s_frames_and_is_logged_once(caplog: Any) 
 
 def test_records_are_published_in_order_after_the_frames() -> None:
     delivery, _, clients, log = world(("me", "room"))
-    records = [
-        Publication(
+    records: list[Publication] = [
+        (
             f"k{n}",
             wire.EventRecord(
                 event=wire.EventName.ws_pong, ts="T", request_id=None, channel="room", data={"n": n}

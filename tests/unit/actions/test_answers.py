@@ -99,7 +99,7 @@ async def test_echo_touches_nobody_else(answers: ActionAnswers) -> None:
     outcome = await ask(answers, '{"action":"echo","payload":{"n":1},"request_id":"e1"}')
     assert (outcome.fan_out, outcome.close) == (None, None)
     assert outcome.records is not None
-    assert outcome.records[0].record.data == {"n": 1}
+    assert outcome.records[0][1].data == {"n": 1}
 
 
 async def test_get_order_of_a_missing_order_is_data_null(answers: ActionAnswers) -> None:
@@ -148,7 +148,7 @@ async def test_broadcast_fans_out_to_its_channel_with_a_null_request_id(answers:
     # ``delivered`` is the audience, known only when the fan-out is delivered: the event frame
     # and the record share the one dict that delivery fills in.
     assert outcome.records is not None
-    assert outcome.fan_out.tally is outcome.records[0].record.data
+    assert outcome.fan_out.tally is outcome.records[0][1].data
     event = outcome.replies[-1]
     assert isinstance(event, wire.EventFrame)
     assert outcome.fan_out.tally is event.data

@@ -163,5 +163,5 @@ async def test_frames_carry_the_connection_s_channel(answers: ActionAnswers) -> 
     protocol = protocol_for(answers)
     outcome = await protocol.receive_text('{"action":"ping","request_id":"p"}', 100.0)
     assert outcome.records is not None
-    assert outcome.records[0].record.channel == "room"
-    assert outcome.records[0].key == "room"
+    assert outcome.records[0][1].channel == "room"
+    assert outcome.records[0][0] == "room"
