@@ -215,11 +215,22 @@ class Code(StrEnum):
     channel_full = "channel_full"
     origin_not_allowed = "origin_not_allowed"
     internal_error = "internal_error"
+    upgrade_required = "upgrade_required"
+    request_timeout = "request_timeout"
+    header_fields_too_large = "header_fields_too_large"
 
 
 class Problem(StrictStruct):
     """
-    An RFC 9457 problem.
+    An RFC 9457 problem. Besides the answers each operation lists, any request may get one
+    of these before it reaches an operation: 400 `validation_error` (not readable as
+    HTTP/1.1), 408 `request_timeout` (head and body not in within
+    `HTTP_REQUEST_TIMEOUT_SECONDS`), 414 `uri_too_long` (request line over
+    `HTTP_MAX_HEAD_BYTES`), 431 `header_fields_too_large` (request head over
+    `HTTP_MAX_HEAD_BYTES`); the connection is closed after them. `/ws` is the WebSocket
+    endpoint (its frames are in the AsyncAPI document, `/specs/asyncapi.yaml`): a plain HTTP
+    request to it is answered 426 `upgrade_required` with `Upgrade: websocket`.
+
     """
 
     type: str

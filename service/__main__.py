@@ -17,10 +17,13 @@ from service.logs import configure_logging
 from service.runtime import Runtime
 from service.settings import Settings, SettingsError
 from service.transport.direct import missing_for_direct_writes
+from service.transport.uvicorn_http import guarded_http
+from service.transport.uvicorn_ws import GuardedWebSocketProtocol
 
 log = logging.getLogger("service")
 
-# websockets' Sans-I/O implementation is the fastest correct one uvicorn offers (see bench/).
+# websockets' Sans-I/O implementation is the fastest correct one uvicorn offers (see bench/); the
+# service runs its subclass, transport/uvicorn_ws.py.
 WS_IMPLEMENTATION = "websockets-sansio"
 
 
@@ -57,18 +60,43 @@ def uvicorn_config(settings: Settings, app: ServiceApp) -> uvicorn.Config:
         app.dispatch,
         host=settings.server.host,
         port=settings.server.port,
-        ws=WS_IMPLEMENTATION,
+        ws=GuardedWebSocketProtocol,
         ws_max_size=limits.max_frame_bytes,
         ws_per_message_deflate=False,
         ws_ping_interval=limits.ping_interval or None,
         ws_ping_timeout=limits.ping_timeout or None,
         loop="uvloop",
-        http="httptools",
+        http=guarded_http(
+            request_timeout=limits.request_timeout,
+            max_head_bytes=limits.max_head_bytes,
+            max_unfinished=unfinished_cap(limits.max_unfinished),
+        ),
         log_config=None,
         proxy_headers=False,
         interface="asgi3",
         timeout_graceful_shutdown=5,
     )
+
+
+def unfinished_cap(wanted: int) -> int:
+    """``HTTP_MAX_UNFINISHED``, lowered so that unfinished requests can hold at most a quarter of
+    the process's open-file limit (else slow clients could still lock every new one out)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Windows
+        return wanted
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or wanted <= soft // 4:
+        return wanted
+    cap = max(1, soft // 4)
+    log.warning(
+        "HTTP_MAX_UNFINISHED %d lowered to %d: the open-file limit is %d",
+        wanted,
+        cap,
+        soft,
+        extra={"event.action": "http.limits"},
+    )
+    return cap
 
 
 def write_path(config: uvicorn.Config, settings: Settings) -> str | None:

@@ -15,6 +15,7 @@ REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decide
     ├── InvalidTransition            409 invalid_transition
     ├── RateLimited                  429 rate_limited (WebSocket only)
     ├── HandshakeRefused             the WebSocket handshake is refused (400, 403 or 503)
+    ├── UpgradeRequired              426 upgrade_required: plain HTTP to the WebSocket endpoint
     └── StorageUnavailable           503 storage_unavailable
 """
 
@@ -28,6 +29,7 @@ class ServiceError(Exception):
 
     code = "internal_error"
     http_status = 500
+    headers: dict[str, str] = {}  # noqa: RUF012 - read only: HTTP headers the answer must carry
 
     def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -129,6 +131,19 @@ class HandshakeRefused(ServiceError):
         self.code = code
         self.http_status = http_status
         self.pointer = pointer
+
+
+class UpgradeRequired(ServiceError):
+    """A plain HTTP request to the WebSocket endpoint."""
+
+    code = "upgrade_required"
+    http_status = 426
+    headers = {"Upgrade": "websocket", "Connection": "Upgrade"}  # noqa: RUF012
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            f"{path} is a WebSocket endpoint: connect with a WebSocket client to ws://HOST:PORT{path}?channel=NAME"
+        )
 
 
 class StorageUnavailable(ServiceError):

@@ -51,6 +51,14 @@ class LimitSettings:
     """``HTTP_MAX_QUERY_BYTES``: a longer query string is answered 414."""
     direct_write: bool = True
     """``WS_DIRECT_WRITE``: write frames straight into uvicorn's connection (0: plain ASGI sends)."""
+    request_timeout: float = 10.0
+    """``HTTP_REQUEST_TIMEOUT_SECONDS``: a request's head and body (or a WebSocket upgrade) must
+    arrive within this time, or the connection gets 408 and is closed (slow clients)."""
+    max_head_bytes: int = 16 * 1024
+    """``HTTP_MAX_HEAD_BYTES``: a longer request line gets 414, a longer request head 431."""
+    max_unfinished: int = 256
+    """``HTTP_MAX_UNFINISHED``: connections whose request has not fully arrived; at the cap the
+    one that has waited longest is closed to make room."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -124,6 +132,9 @@ class Settings:
                 ),
                 max_query_bytes=_int(env, "HTTP_MAX_QUERY_BYTES", 8 * 1024, low=256, high=1024 * 1024),
                 direct_write=_flag(env, "WS_DIRECT_WRITE", True),
+                request_timeout=_float(env, "HTTP_REQUEST_TIMEOUT_SECONDS", 10.0, low=0.1, high=3600),
+                max_head_bytes=_int(env, "HTTP_MAX_HEAD_BYTES", 16 * 1024, low=1024, high=1024 * 1024),
+                max_unfinished=_int(env, "HTTP_MAX_UNFINISHED", 256, low=1, high=1_000_000),
             ),
             store=StoreSettings(
                 database_url=env.get("DATABASE_URL") or None,

@@ -50,9 +50,14 @@ class Connection:
             self.outbox.offer(frame)
 
     def close(self, code: int, reason: str) -> None:
-        """Send what is queued, then the close frame; never waits."""
+        """Read nothing more; send what is queued, then the close frame; never waits."""
         if not self._closing:
             self._closing = True
+            stop_reading = getattr(getattr(self._send, "__self__", None), "stop_reading", None)
+            if stop_reading is not None:
+                # The server's protocol (transport/uvicorn_ws.py): a client being closed, a
+                # flooding one above all, costs no more CPU; what it still sends waits unread.
+                stop_reading()
             self.outbox.close()
             asyncio.get_running_loop().create_task(self._close_after_writer(code, reason))
 

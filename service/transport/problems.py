@@ -68,7 +68,9 @@ def service_error_response(_: Request[Any, Any, Any], exc: ServiceError) -> Resp
     errors = None
     if isinstance(exc, ValidationFailed):
         errors = [rest.FieldError(pointer=exc.pointer, message=exc.message)]
-    return problem(exc.http_status, rest.Code(exc.code), exc.message, errors=errors)
+    return problem(
+        exc.http_status, rest.Code(exc.code), exc.message, errors=errors, headers=exc.headers or None
+    )
 
 
 def http_error_response(_: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:

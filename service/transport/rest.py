@@ -17,7 +17,7 @@ from service.actions.context import RequestContext
 from service.actions.frames import amount_text, timestamp_text
 from service.actions.money import amount_of
 from service.actions.notices import channel_broadcast, order_changed
-from service.errors import OrderNotFound, ValidationFailed
+from service.errors import OrderNotFound, UpgradeRequired, ValidationFailed
 from service.orders.model import NewOrder, Order, OrderStatus
 from service.runtime import Runtime
 from service.transport.channel_query import DEFAULT_CHANNEL, checked_channel
@@ -148,6 +148,11 @@ async def list_events(
     ]
 
 
+@get("/ws", sync_to_thread=False)
+def ws_without_upgrade() -> None:
+    raise UpgradeRequired("/ws")
+
+
 @get("/specs/openapi.yaml", sync_to_thread=False)
 def openapi_spec() -> Response[bytes]:
     return Response((SPECS / "openapi.yaml").read_bytes(), media_type="application/yaml")
@@ -177,6 +182,7 @@ _HANDLERS = [
     get_order,
     change_order_status,
     list_events,
+    ws_without_upgrade,
     openapi_spec,
     asyncapi_spec,
 ]

@@ -79,6 +79,10 @@ def start_service(
         RuntimeError: the service exited, or was not healthy in time (with its last log lines).
     """
     port = port or free_port()
+    if root == ROOT and os.environ.get("QAKIT_SERVICE_ROOT"):
+        # Run the tests against another checkout's service, e.g. to show a new test fails on
+        # the code before a fix: QAKIT_SERVICE_ROOT=/path/to/old/checkout uv run pytest tests/...
+        root = Path(os.environ["QAKIT_SERVICE_ROOT"])
     full_env = {
         **{k: v for k, v in os.environ.items() if k not in UNSET_FROM_ENVIRONMENT},
         "HOST": HOST,

@@ -1,0 +1,59 @@
+"""A lingering close: after the server's last word, read and drop what the peer still sends.
+
+Closing a socket that still has unread bytes makes the kernel answer with a reset, and a reset
+can destroy the answer the peer has not read yet: a WebSocket close frame (1009 after a frame
+that is too large) or an HTTP 431/408 problem. So the server keeps reading, without parsing,
+until the peer has been quiet for ``quiet`` seconds, or ``limit`` seconds have passed, and only
+then closes (RFC 6455 §7.1.1; RFC 9112 §9.6 calls this a staged close).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+QUIET_SECONDS = 0.25
+"""A peer that sends nothing for this long has had its say. Not much shorter: on a busy machine
+a client can be off the CPU for tens of milliseconds in the middle of sending a frame."""
+LIMIT_SECONDS = 2.0
+"""The longest a socket lingers, whatever the peer does."""
+
+
+class Lingering:
+    """Drops what arrives on ``transport`` and closes it once the peer is quiet or time is up."""
+
+    __slots__ = ("_deadline", "_heard", "_loop", "_quiet", "_timer", "_transport")
+
+    def __init__(
+        self,
+        transport: asyncio.Transport,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        quiet: float = QUIET_SECONDS,
+        limit: float = LIMIT_SECONDS,
+    ) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._quiet = quiet
+        self._deadline = loop.time() + limit
+        self._heard = True
+        if not transport.is_reading():
+            transport.resume_reading()
+        self._timer: asyncio.TimerHandle | None = loop.call_later(quiet, self._check)
+
+    def heard(self) -> None:
+        """The peer sent something (dropped)."""
+        self._heard = True
+
+    def cancel(self) -> None:
+        """The connection is gone: stop the clock."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _check(self) -> None:
+        self._timer = None
+        if self._heard and self._loop.time() < self._deadline:
+            self._heard = False
+            self._timer = self._loop.call_later(self._quiet, self._check)
+            return
+        self._transport.close()
