@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any, TypeAlias
-from msgspec import Meta, UNSET, UnsetType
+from msgspec import Meta, UNSET, UnsetType, field
 from generated.base import StrictStruct
 from enum import StrEnum
 
@@ -47,6 +47,16 @@ Timestamp: TypeAlias = Annotated[
         examples=["2026-01-01T12:00:00.000000Z"],
     ),
 ]
+
+
+class Subprotocol(StrEnum):
+    """
+    The WebSocket subprotocol of this contract, offered in `Sec-WebSocket-Protocol` at the
+    handshake (optional). When a client offers it, the server answers with it.
+
+    """
+
+    qakit_v1 = "qakit.v1"
 
 
 class ActionName(StrEnum):
@@ -368,3 +378,9 @@ EventRecordPayload: TypeAlias = EventRecord
 
 class WsWsQuery(StrictStruct):
     channel: ChannelName | UnsetType = "general"
+
+
+class WsWsHeaders(StrictStruct):
+    Sec_WebSocket_Protocol: Subprotocol | UnsetType = field(
+        name="Sec-WebSocket-Protocol", default=UNSET
+    )

@@ -15,9 +15,9 @@ from uvicorn.server import ServerState
 from service.app import ServiceApp, create_app
 from service.logs import configure_logging
 from service.runtime import Runtime
+from service.server_stack import ServerStack, server_stack
 from service.settings import Settings, SettingsError
 from service.transport.direct import missing_for_direct_writes
-from service.transport.uvicorn_http import guarded_http
 from service.transport.uvicorn_ws import GuardedWebSocketProtocol
 
 log = logging.getLogger("service")
@@ -53,9 +53,13 @@ class GracefulServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def uvicorn_config(settings: Settings, app: ServiceApp) -> uvicorn.Config:
-    """uvicorn as ``python -m service`` runs it (the tests and bench/ start the same)."""
+def uvicorn_config(settings: Settings, app: ServiceApp, stack: ServerStack | None = None) -> uvicorn.Config:
+    """uvicorn as ``python -m service`` runs it (the tests and bench/ start the same).
+
+    ``stack``: the event loop and HTTP parser; by default :func:`server_stack` chooses them.
+    """
     limits = settings.limits
+    stack = stack or server_stack()
     return uvicorn.Config(
         app.dispatch,
         host=settings.server.host,
@@ -65,16 +69,26 @@ def uvicorn_config(settings: Settings, app: ServiceApp) -> uvicorn.Config:
         ws_per_message_deflate=False,
         ws_ping_interval=limits.ping_interval or None,
         ws_ping_timeout=limits.ping_timeout or None,
-        loop="uvloop",
-        http=guarded_http(
-            request_timeout=limits.request_timeout,
-            max_head_bytes=limits.max_head_bytes,
-            max_unfinished=unfinished_cap(limits.max_unfinished),
-        ),
+        loop=stack.loop,
+        http=http_protocol(stack, settings),
         log_config=None,
         proxy_headers=False,
         interface="asgi3",
         timeout_graceful_shutdown=5,
+    )
+
+
+def http_protocol(stack: ServerStack, settings: Settings) -> str | type[asyncio.Protocol]:
+    """httptools as the service's subclass with its request limits; another parser as uvicorn has it."""
+    if stack.http != "httptools":
+        return stack.http
+    from service.transport.uvicorn_http import guarded_http  # imports httptools: only when it is there
+
+    limits = settings.limits
+    return guarded_http(
+        request_timeout=limits.request_timeout,
+        max_head_bytes=limits.max_head_bytes,
+        max_unfinished=unfinished_cap(limits.max_unfinished),
     )
 
 
@@ -119,6 +133,27 @@ def write_path(config: uvicorn.Config, settings: Settings) -> str | None:
     return missing_for_direct_writes(getattr(getattr(protocol, "send", None), "__self__", None))
 
 
+def log_server_stack(stack: ServerStack) -> None:
+    """One start-up line: which event loop and HTTP parser run, and why when not the fast ones."""
+    # Not "http": ECS maps that name to an object, a string there would clash in filebeat-*.
+    extra = {"event.action": "server.stack", "event_loop": stack.loop, "http_parser": stack.http_name}
+    if not stack.fallbacks:
+        log.info(
+            "uvicorn runs on the %s event loop with the %s HTTP parser",
+            stack.loop,
+            stack.http_name,
+            extra=extra,
+        )
+        return
+    log.warning(
+        "uvicorn runs on the %s event loop with the %s HTTP parser (slower): %s",
+        stack.loop,
+        stack.http_name,
+        "; ".join(stack.fallbacks),
+        extra=extra,
+    )
+
+
 def main() -> int:
     try:
         settings = Settings.from_env()
@@ -127,7 +162,9 @@ def main() -> int:
         return 2
     configure_logging(settings.server.log_level)
     app = create_app(settings)
-    config = uvicorn_config(settings, app)
+    stack = server_stack()
+    log_server_stack(stack)
+    config = uvicorn_config(settings, app, stack)
     why_not = write_path(config, settings)
     if why_not is None:
         log.info(

@@ -6,6 +6,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from litestar import Litestar
+from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 
 from service.runtime import Runtime
@@ -34,6 +35,9 @@ def create_app(settings: Settings | None = None) -> ServiceApp:
         request_max_body_size=runtime.settings.limits.max_body_bytes,
         middleware=[query_limit(runtime.settings.limits.max_query_bytes)],
         logging_config=None,
+        # Swagger UI's "Try it out" in the docs calls from another origin; "*" exposes every
+        # response header to it, as a tester would see them with curl.
+        cors_config=CORSConfig(allow_origins=list(runtime.settings.cors.allow_origins), expose_headers=["*"]),
     )
     app.state.runtime = runtime
     return ServiceApp(litestar=app, websocket=endpoint, runtime=runtime)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -61,6 +62,20 @@ class LimitSettings:
     one that has waited longest is closed to make room."""
 
 
+LOCAL_ORIGINS: tuple[str, ...] = ("http://localhost:*", "http://127.0.0.1:*")
+"""Pages served from this machine on any port: ``mkdocs serve`` (8000), the built site, a tester's page."""
+
+_ORIGIN = re.compile(r"\*|null|[a-z][a-z0-9+.-]*://[^/?#\s]+")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CorsSettings:
+    allow_origins: tuple[str, ...] = LOCAL_ORIGINS
+    """``CORS_ALLOW_ORIGINS``: comma-separated origins whose pages may call the REST API from a
+    browser (Swagger UI's "Try it out"); ``*`` in one stands for any part (``http://localhost:*``),
+    ``*`` alone for any origin, ``null`` for a page opened from a file."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StoreSettings:
     database_url: str | None = None
@@ -102,6 +117,7 @@ class Settings:
     limits: LimitSettings = field(default_factory=LimitSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
+    cors: CorsSettings = field(default_factory=CorsSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -149,6 +165,7 @@ class Settings:
                 flush_seconds=_int(env, "KAFKA_FLUSH_SECONDS", 5, low=0, high=300),
                 compression=_choice(env, "KAFKA_COMPRESSION", "NONE", ("NONE", "GZIP")).lower(),
             ),
+            cors=CorsSettings(allow_origins=_origins(env, "CORS_ALLOW_ORIGINS", LOCAL_ORIGINS)),
         )
 
 
@@ -187,6 +204,19 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in {"0", "false", "no", "off"}:
         return False
     raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+
+
+def _origins(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name, "")
+    if not raw.strip():
+        return default
+    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
+    for origin in origins:
+        if not _ORIGIN.fullmatch(origin):
+            raise SettingsError(
+                f"{name} must list origins (scheme://host[:port], no path), '*' or 'null', got {origin!r}"
+            )
+    return origins
 
 
 def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -100,3 +100,5 @@ EVENT_NAMES: Final = frozenset(rest.EventName)
 """``EventName``: ``GET /events?event=``."""
 MONEY: Final = whole_pattern(wire.Money)
 """``Money``: an amount, matched whole."""
+SUBPROTOCOLS: Final = frozenset(wire.Subprotocol)
+"""``Subprotocol``: what the handshake answers when a client offers it (``qakit.v1``)."""

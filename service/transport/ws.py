@@ -18,6 +18,7 @@ from service.runtime import Runtime
 from service.transport.channel_query import channel_of
 from service.transport.connection import Connection
 from service.transport.problems import problem_body
+from service.transport.subprotocol import chosen_subprotocol
 
 log = logging.getLogger("service.ws")
 
@@ -49,7 +50,9 @@ class WebSocketEndpoint:
         except HandshakeRefused as refused:
             await _deny(scope, send, refused)
             return
-        await send({"type": "websocket.accept"})
+        await send(
+            {"type": "websocket.accept", "subprotocol": chosen_subprotocol(scope.get("subprotocols", ()))}
+        )
         limits = self._limits
         connection = Connection(channel, send, outbox_frames=limits.outbox_frames, direct=limits.direct_write)
         if limits.direct_write and not connection.writes_directly and not self._fallback_told:

@@ -129,7 +129,15 @@ def test_every_setting_of_the_service_with_its_real_default() -> None:
     table = settings_table()
     assert sorted(table) == sorted(real), "rows of 'Все настройки' vs the variables of service/settings.py"
     for name, value in real.items():
-        expected = None if value in (None, ()) else float(value) if isinstance(value, int | float) else value
+        expected = (
+            None
+            if value in (None, ())
+            else ",".join(value)
+            if isinstance(value, tuple)
+            else float(value)
+            if isinstance(value, int | float)
+            else value
+        )
         assert shown_default(table[name]) == expected, (
             f"{name}: the page says {table[name]!r}, the service {value!r}"
         )

@@ -250,7 +250,7 @@ def test_sheet_covers_every_action_with_the_guide_steps() -> None:
     actions = load_asyncapi()["components"]["schemas"]["ActionName"]["enum"]
     assert [action["action"] for action in sheet["actions"]] == actions
     assert sheet["connect"]["url"] == "ws://localhost:8002/ws?channel=general"
-    for needed in ("New → WebSocket Request", "ws://localhost:8002/ws?channel=general", "no TLS"):
+    for needed in ("New → WebSocket Request", "ws://localhost:8002/ws?channel=general", "без TLS"):
         assert needed in markdown, needed
     for action in sheet["actions"]:
         assert f"### `{action['action']}`" in markdown
@@ -263,6 +263,19 @@ def test_sheet_covers_every_action_with_the_guide_steps() -> None:
                 "action": action["action"],
             }
             assert request["frames"][-1]["type"] == "event"
+
+
+def test_sheet_speaks_the_language_of_the_docs() -> None:
+    """Russian, like docs/: every line of prose outside code, links and comments has Cyrillic."""
+    text = WS_MARKDOWN.read_text(encoding="utf-8")
+    for code in (r"```.*?```", r"<!--.*?-->", r"`[^`\n]*`", r"\]\([^)]*\)"):
+        text = re.sub(code, " ", text, flags=re.DOTALL)
+    english = [
+        line.strip()
+        for line in text.splitlines()
+        if len(re.findall(r"\w+", line)) >= 2 and not re.search("[а-яё]", line, re.IGNORECASE)
+    ]
+    assert not english, f"lines of postman/websocket-messages.md not in Russian: {english[:10]}"
 
 
 async def test_sheet_frames_are_what_the_service_answers(fresh_service: LiveService) -> None:

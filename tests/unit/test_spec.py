@@ -88,6 +88,11 @@ def test_channel_name_pattern_and_default_match_the_spec() -> None:
         assert schema["default"] == spec.DEFAULT_CHANNEL
 
 
+def test_subprotocols_match_the_handshake_header() -> None:
+    schema = ws_schema("/channels/ws/bindings/ws/headers/properties/Sec-WebSocket-Protocol")
+    assert set(schema["enum"]) == spec.SUBPROTOCOLS
+
+
 def test_event_names_match_the_query_parameter() -> None:
     assert set(parameter_schema("/events", "get", "event")["enum"]) == spec.EVENT_NAMES
 

@@ -2,7 +2,10 @@
 // request that a runner can play, so testers get a sheet instead: for every action of
 // api_specs/asyncapi.yaml, the message to paste (its request examples) and the frames to expect
 // in order (its reply messages, filled in with the server message examples of the same
-// `request_id`). Written as Markdown for people and as JSON for tools.
+// `request_id`). Written as Markdown for people, in Russian like the docs (the actions' texts
+// are in websocket-sheet-ru.mjs), and as JSON for tools.
+
+import { ACTIONS_RU } from './websocket-sheet-ru.mjs';
 
 const IDENTITY = ['type', 'request_id', 'action', 'step', 'event', 'code'];
 const COMMON = ['type', 'ts', 'request_id'];
@@ -144,62 +147,89 @@ function errorFrames(document) {
   return examples.map((example) => ({ name: example.name, frame: example.payload, source: example.source }));
 }
 
+/** The `code` spans of a text: what a translation must keep. */
+function codeSpans(text) {
+  return new Set([...(text ?? '').matchAll(/`([^`]+)`/g)].map((match) => match[1]));
+}
+
+/** Each action's Russian summary and description, checked against the spec's English ones. */
+function russianTexts(actions) {
+  const names = actions.map((action) => action.action);
+  const extra = Object.keys(ACTIONS_RU).filter((name) => !names.includes(name));
+  if (extra.length) fail(`websocket-sheet-ru.mjs has texts for actions the spec does not have: ${extra}`);
+  const texts = {};
+  for (const action of actions) {
+    const russian = ACTIONS_RU[action.action];
+    if (!russian) fail(`websocket-sheet-ru.mjs has no Russian text for the action ${action.action}`);
+    for (const key of ['summary', 'description']) {
+      const kept = codeSpans(russian[key]);
+      const lost = [...codeSpans(action[key])].filter((span) => !kept.has(span));
+      if (lost.length) {
+        fail(`the Russian ${key} of ${action.action} lacks what the spec says: ${lost.map((s) => `\`${s}\``).join(', ')}`);
+      }
+    }
+    texts[action.action] = russian;
+  }
+  return texts;
+}
+
 function markdown(data) {
+  const texts = russianTexts(data.actions);
   const lines = [
-    '# WebSocket messages for Postman',
+    '# Сообщения WebSocket для Postman',
     '',
-    `<!-- ${data.generated_by}. Do not edit: change the spec and run \`node tools/postman/generate.mjs\`. -->`,
+    '<!-- Создано tools/postman/generate.mjs из api_specs/asyncapi.yaml. Не правьте руками: измените спецификацию и запустите `node tools/postman/generate.mjs`. -->',
     '',
-    "Postman's collection files cannot hold WebSocket requests, so this page lists, for every action",
-    'of the WebSocket protocol, the message to send and the frames that answer it, in order. The same',
-    'data is in `websocket-messages.json`.',
+    'Коллекция Postman не умеет хранить WebSocket-запросы, поэтому здесь для каждого действия',
+    'WebSocket-протокола — сообщение, которое нужно отправить, и кадры, которые придут в ответ, по',
+    'порядку. Те же данные для программ — в `websocket-messages.json`.',
     '',
-    '## Connect',
+    '## Подключение',
     '',
-    '1. In Postman: **New → WebSocket Request** (a raw WebSocket, not Socket.IO).',
-    `2. URL: \`${data.connect.url}\` (with the environment "${data.connect.environment}" selected: \`${data.connect.url_with_variables}\`).`,
-    '   It is plain `ws://`: **no TLS**. Without `channel` you join `general`.',
-    '3. **Connect**. The status turns to *Connected*; the connection stays open.',
-    '4. Paste a message below into the message box (format **JSON** or Text) and press **Send**.',
-    '5. Read the answers in the **Messages** pane. Postman shows the newest message at the top, so the',
-    '   first answer (`ack`) is the lowest of the group. Every answer carries your `request_id`:',
-    '   change it for every send to tell the answers apart.',
+    '1. В Postman: **New → WebSocket Request** (обычный WebSocket, не Socket.IO).',
+    `2. URL: \`${data.connect.url}\` (или, с выбранным окружением «${data.connect.environment}», \`${data.connect.url_with_variables}\`).`,
+    '   Это обычный `ws://`: **без TLS**. Без `channel` вы попадёте в канал `general`.',
+    '3. Нажмите **Connect**. Статус сменится на *Connected*; соединение остаётся открытым.',
+    '4. Вставьте сообщение из списка ниже в поле сообщения (формат **JSON** или Text) и нажмите **Send**.',
+    '5. Ответы — на панели **Messages**. Postman показывает новые сообщения сверху, поэтому первый',
+    '   ответ (`ack`) — нижний в своей группе. В каждом ответе — ваш `request_id`: меняйте его при',
+    '   каждой отправке, чтобы отличать ответы друг от друга.',
     '',
-    'Each answer also has `ts` (when it was made, UTC); it differs on every run, so it is not shown in',
-    'the "match on" lines.',
+    'В каждом ответе есть и `ts` (когда кадр создан, UTC); он меняется от запуска к запуску, поэтому',
+    'в строках «сверять по» его нет.',
     '',
-    '## Actions',
+    '## Действия',
     '',
   ];
   for (const action of data.actions) {
-    lines.push(`### \`${action.action}\` — ${action.summary}`, '');
-    if (action.description) lines.push(action.description, '');
+    const russian = texts[action.action];
+    lines.push(`### \`${action.action}\` — ${russian.summary}`, '', russian.description, '');
     for (const request of action.requests) {
       if (action.requests.length > 1) lines.push(`**${request.name}**`, '');
-      lines.push('Send:', '', '```json', request.text, '```', '', 'Expect, in this order:', '');
+      lines.push('Отправьте:', '', '```json', request.text, '```', '', 'Ожидайте, в этом порядке:', '');
       request.frames.forEach((frame, index) => {
-        lines.push(`${index + 1}. \`${frame.type}\` — match on \`${inline(frame.match)}\``);
+        lines.push(`${index + 1}. \`${frame.type}\` — сверять по \`${inline(frame.match)}\``);
         if (frame.example) lines.push('', '   ```json', `   ${inline(frame.example)}`, '   ```');
-        else lines.push('   (the spec has no example of this frame for this request)');
+        else lines.push('   (примера этого кадра для этого запроса в спецификации нет)');
       });
-      lines.push('', 'Bad input is answered with an `error` frame instead (see [Errors](#errors)).', '');
+      lines.push('', 'На неверный ввод вместо них придёт кадр `error` (см. [Ошибки](#ошибки)).', '');
     }
   }
   lines.push(
-    '## Frames nobody asked for',
+    '## Кадры, о которых вы не просили',
     '',
-    'Open a second WebSocket Request tab (same URL) to see them: they arrive with `request_id: null`.',
-    '`broadcast` reaches every client of the channel; `event order.created` and',
-    '`event order.status_changed` reach every connected client, whatever its channel, whether the',
-    'change came over WebSocket or REST (the REST requests of the collection trigger them too).',
+    'Чтобы их увидеть, откройте вторую вкладку WebSocket Request с тем же URL: они приходят с',
+    '`request_id: null`. `broadcast` получают все клиенты канала; `event order.created` и',
+    '`event order.status_changed` — все подключённые клиенты, в любом канале, и неважно, пришло',
+    'изменение по WebSocket или по REST (REST-запросы коллекции тоже их вызывают).',
     '',
   );
   for (const frame of data.notifications) lines.push(`- ${frame.name}:`, '', '  ```json', `  ${inline(frame.frame)}`, '  ```', '');
   lines.push(
-    '## Errors',
+    '## Ошибки',
     '',
-    'An `error` frame never closes the connection. It keeps your `request_id` when one could be read',
-    '(`null` for text that is not JSON). Examples:',
+    'Кадр `error` никогда не закрывает соединение. В нём ваш `request_id`, если его удалось',
+    'прочитать (`null` для текста, который не JSON). Примеры:',
     '',
   );
   for (const frame of data.errors) lines.push(`- \`${frame.frame.code}\`:`, '', '  ```json', `  ${inline(frame.frame)}`, '  ```', '');
