@@ -60,6 +60,7 @@ class EventName(StrEnum):
     order_listed = "order.listed"
     order_created = "order.created"
     order_status_changed = "order.status_changed"
+    fault_injected = "fault.injected"
 
 
 class Order(StrictStruct):
@@ -218,6 +219,7 @@ class Code(StrEnum):
     upgrade_required = "upgrade_required"
     request_timeout = "request_timeout"
     header_fields_too_large = "header_fields_too_large"
+    faults_disabled = "faults_disabled"
 
 
 class Problem(StrictStruct):

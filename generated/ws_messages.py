@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, TypeAlias
 from msgspec import Meta, UNSET, UnsetType, field
 from generated.base import StrictStruct
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 
 ChannelName: TypeAlias = Annotated[
@@ -16,6 +16,62 @@ ChannelName: TypeAlias = Annotated[
         pattern="^[A-Za-z0-9._-]{1,64}$",
     ),
 ]
+
+
+class SimulatedFailure(StrEnum):
+    """
+    The answer is `ack` then an `error` with this code, and nothing is changed.
+    """
+
+    storage_unavailable = "storage_unavailable"
+    internal_error = "internal_error"
+    order_not_found = "order_not_found"
+    invalid_transition = "invalid_transition"
+    rate_limited = "rate_limited"
+
+
+CloseCode: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="A close code the server may be asked to send: a `ServerCloseCode` or an `ApplicationCloseCode`.",
+        ge=1000,
+        le=4999,
+    ),
+]
+
+
+class ServerCloseCode(IntEnum):
+    """
+    1000 normal, 1001 going away, 1008 policy violation, 1011 internal error, 1012 service restart, 1013 try again later.
+    """
+
+    integer_1000 = 1000
+    integer_1001 = 1001
+    integer_1008 = 1008
+    integer_1011 = 1011
+    integer_1012 = 1012
+    integer_1013 = 1013
+
+
+ApplicationCloseCode: TypeAlias = Annotated[
+    int,
+    Meta(description="Close codes RFC 6455 leaves to applications.", ge=4000, le=4999),
+]
+
+
+class FrameType(StrEnum):
+    """
+    The `type` of a server frame.
+    """
+
+    ack = "ack"
+    echo = "echo"
+    step = "step"
+    broadcast = "broadcast"
+    order = "order"
+    orders = "orders"
+    event = "event"
+    error = "error"
 
 
 RequestId: TypeAlias = Annotated[
@@ -79,6 +135,7 @@ class EventName(StrEnum):
     order_listed = "order.listed"
     order_created = "order.created"
     order_status_changed = "order.status_changed"
+    fault_injected = "fault.injected"
 
 
 class ErrorCode(StrEnum):
@@ -90,7 +147,8 @@ class ErrorCode(StrEnum):
     that does not exist or may not take that status. `storage_unavailable`: the order
     store cannot be reached. `rate_limited`: the client sends faster than its limit
     (`details.retry_after_ms` says when to try again; a client that keeps flooding is
-    closed with 1008). `internal_error`: a fault of the service.
+    closed with 1008). `internal_error`: a fault of the service. `faults_disabled`: the
+    service runs with `FAULTS=off` and injects no faults (`simulate`).
 
     """
 
@@ -103,6 +161,7 @@ class ErrorCode(StrEnum):
     storage_unavailable = "storage_unavailable"
     rate_limited = "rate_limited"
     internal_error = "internal_error"
+    faults_disabled = "faults_disabled"
 
 
 OrderId: TypeAlias = Annotated[int, Meta(ge=1, le=2147483647)]
@@ -172,65 +231,6 @@ class CreateOrderPayload(StrictStruct):
 class ChangeStatusPayload(StrictStruct):
     id: OrderId
     status: OrderStatus
-
-
-class EchoRequest(StrictStruct, tag_field="action", tag="echo"):
-    payload: (
-        Annotated[
-            dict[str, Any],
-            Meta(description="Any JSON object; it comes back as `data`."),
-        ]
-        | UnsetType
-    ) = UNSET
-    request_id: RequestId | UnsetType = UNSET
-
-
-class TripletDemoRequest(StrictStruct, tag_field="action", tag="triplet_demo"):
-    payload: EmptyPayload | UnsetType = UNSET
-    request_id: RequestId | UnsetType = UNSET
-
-
-class BroadcastRequest(StrictStruct, tag_field="action", tag="broadcast"):
-    payload: BroadcastPayload
-    request_id: RequestId | UnsetType = UNSET
-
-
-class GetOrderRequest(StrictStruct, tag_field="action", tag="get_order"):
-    payload: GetOrderPayload
-    request_id: RequestId | UnsetType = UNSET
-
-
-class ListOrdersRequest(StrictStruct, tag_field="action", tag="list_orders"):
-    payload: ListOrdersPayload | UnsetType = UNSET
-    request_id: RequestId | UnsetType = UNSET
-
-
-class CreateOrderRequest(StrictStruct, tag_field="action", tag="create_order"):
-    payload: CreateOrderPayload
-    request_id: RequestId | UnsetType = UNSET
-
-
-class ChangeStatusRequest(StrictStruct, tag_field="action", tag="change_status"):
-    payload: ChangeStatusPayload
-    request_id: RequestId | UnsetType = UNSET
-
-
-class PingRequest(StrictStruct, tag_field="action", tag="ping"):
-    payload: EmptyPayload | UnsetType = UNSET
-    request_id: RequestId | UnsetType = UNSET
-
-
-ClientFrame: TypeAlias = Annotated[
-    EchoRequest
-    | TripletDemoRequest
-    | BroadcastRequest
-    | GetOrderRequest
-    | ListOrdersRequest
-    | CreateOrderRequest
-    | ChangeStatusRequest
-    | PingRequest,
-    Meta(description="Any frame a client may send, told apart by `action`."),
-]
 
 
 class AckFrame(StrictStruct, tag_field="type", tag="ack"):
@@ -325,30 +325,6 @@ class EventRecord(StrictStruct):
     data: dict[str, Any]
 
 
-EchoRequestPayload: TypeAlias = EchoRequest
-
-
-TripletDemoRequestPayload: TypeAlias = TripletDemoRequest
-
-
-BroadcastRequestPayload: TypeAlias = BroadcastRequest
-
-
-GetOrderRequestPayload: TypeAlias = GetOrderRequest
-
-
-ListOrdersRequestPayload: TypeAlias = ListOrdersRequest
-
-
-CreateOrderRequestPayload: TypeAlias = CreateOrderRequest
-
-
-ChangeStatusRequestPayload: TypeAlias = ChangeStatusRequest
-
-
-PingRequestPayload: TypeAlias = PingRequest
-
-
 AckPayload: TypeAlias = AckFrame
 
 
@@ -378,9 +354,248 @@ EventRecordPayload: TypeAlias = EventRecord
 
 class WsWsQuery(StrictStruct):
     channel: ChannelName | UnsetType = "general"
+    latency_ms: (
+        Annotated[
+            int,
+            Meta(
+                description="Every frame to this client is sent this much later (order kept).",
+                ge=0,
+                le=10000,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    jitter_ms: (
+        Annotated[
+            int,
+            Meta(
+                description="A random 0 to `jitter_ms` more for each frame (order kept; `seed` makes it repeatable).",
+                ge=0,
+                le=10000,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    drop_rate: (
+        Annotated[
+            float,
+            Meta(
+                description="The share (0 to 1) of the frames nobody on this connection asked for — broadcasts\nand order notifications — that are not sent to it.\n",
+                ge=0.0,
+                le=1.0,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    disconnect_after_ms: (
+        Annotated[
+            int,
+            Meta(
+                description="The server closes this connection that long after the handshake, with `disconnect_code`.",
+                ge=1,
+                le=3600000,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    disconnect_code: (
+        Annotated[
+            CloseCode,
+            Meta(
+                description="The close code of `disconnect_after_ms`; 1012 (service restart) by default."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    seed: (
+        Annotated[
+            int,
+            Meta(
+                description="Makes every random choice on this connection (jitter, drops, shuffles) repeatable.",
+                ge=0,
+                le=4294967295,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class WsWsHeaders(StrictStruct):
     Sec_WebSocket_Protocol: Subprotocol | UnsetType = field(
         name="Sec-WebSocket-Protocol", default=UNSET
     )
+
+
+class SimulatedClose(StrictStruct):
+    """
+    The server closes the connection with `code` after `after_frames` frames of this answer.
+    """
+
+    code: CloseCode
+    reason: Annotated[str, Meta(max_length=120)] | UnsetType = UNSET
+    after_frames: Annotated[int, Meta(ge=0, le=100)] | UnsetType = 0
+
+
+class Simulate(StrictStruct):
+    """
+    Faults to inject into the answer to this request, to practise what goes wrong: late,
+    interleaved, missing, duplicated, reordered and fragmented frames, failures and closes.
+    They touch only this request's answer and this connection, never another client, and
+    each one applied is also an event record `fault.injected`. Bad values are answered
+    `error validation_error` (nothing applied); with `FAULTS=off` any `simulate` is
+    answered `error faults_disabled`. In the order applied: `fail`, then `drop`,
+    `duplicate`, `shuffle`, then the frames are sent after `delay_ms`, `gap_ms` apart,
+    each in `fragment` pieces, and `close` ends the connection.
+
+    """
+
+    delay_ms: (
+        Annotated[
+            int,
+            Meta(
+                description="The answer is sent this much later, while the connection goes on serving later\nrequests, so the answers of different requests interleave. At most 100 delayed\nanswers wait per connection (more are answered `error rate_limited`); those of a\nclosed connection are dropped.\n",
+                ge=0,
+                le=30000,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    gap_ms: (
+        Annotated[
+            int,
+            Meta(
+                description="A pause between the frames of this answer.", ge=0, le=10000
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    drop: (
+        Annotated[
+            list[FrameType],
+            Meta(
+                description="Frame types left out of this answer (for example `[event]`).",
+                max_length=8,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    duplicate: (
+        Annotated[
+            list[FrameType],
+            Meta(description="Frame types sent twice in this answer.", max_length=8),
+        ]
+        | UnsetType
+    ) = UNSET
+    shuffle: (
+        Annotated[
+            bool,
+            Meta(
+                description="The frames after `ack` in a random order (`seed` makes it repeatable)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    fail: SimulatedFailure | UnsetType = UNSET
+    close: SimulatedClose | UnsetType = UNSET
+    fragment: (
+        Annotated[
+            int,
+            Meta(
+                description="Each frame of this answer is sent in this many WebSocket fragments (a text frame and continuations).",
+                ge=2,
+                le=100,
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
+class EchoRequest(StrictStruct, tag_field="action", tag="echo"):
+    payload: (
+        Annotated[
+            dict[str, Any],
+            Meta(description="Any JSON object; it comes back as `data`."),
+        ]
+        | UnsetType
+    ) = UNSET
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class TripletDemoRequest(StrictStruct, tag_field="action", tag="triplet_demo"):
+    payload: EmptyPayload | UnsetType = UNSET
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class BroadcastRequest(StrictStruct, tag_field="action", tag="broadcast"):
+    payload: BroadcastPayload
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class GetOrderRequest(StrictStruct, tag_field="action", tag="get_order"):
+    payload: GetOrderPayload
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class ListOrdersRequest(StrictStruct, tag_field="action", tag="list_orders"):
+    payload: ListOrdersPayload | UnsetType = UNSET
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class CreateOrderRequest(StrictStruct, tag_field="action", tag="create_order"):
+    payload: CreateOrderPayload
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class ChangeStatusRequest(StrictStruct, tag_field="action", tag="change_status"):
+    payload: ChangeStatusPayload
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class PingRequest(StrictStruct, tag_field="action", tag="ping"):
+    payload: EmptyPayload | UnsetType = UNSET
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+ClientFrame: TypeAlias = Annotated[
+    EchoRequest
+    | TripletDemoRequest
+    | BroadcastRequest
+    | GetOrderRequest
+    | ListOrdersRequest
+    | CreateOrderRequest
+    | ChangeStatusRequest
+    | PingRequest,
+    Meta(description="Any frame a client may send, told apart by `action`."),
+]
+
+
+EchoRequestPayload: TypeAlias = EchoRequest
+
+
+TripletDemoRequestPayload: TypeAlias = TripletDemoRequest
+
+
+BroadcastRequestPayload: TypeAlias = BroadcastRequest
+
+
+GetOrderRequestPayload: TypeAlias = GetOrderRequest
+
+
+ListOrdersRequestPayload: TypeAlias = ListOrdersRequest
+
+
+CreateOrderRequestPayload: TypeAlias = CreateOrderRequest
+
+
+ChangeStatusRequestPayload: TypeAlias = ChangeStatusRequest
+
+
+PingRequestPayload: TypeAlias = PingRequest

@@ -9,13 +9,15 @@ REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decide
     │   ├── InvalidJson              invalid_json
     │   ├── InvalidFrame             invalid_frame
     │   ├── ValidationFailed         validation_error (names the field by JSON pointer)
-    │   └── UnknownAction            unknown_action
+    │   ├── UnknownAction            unknown_action
+    │   └── FaultsDisabled           faults_disabled (FAULTS=off: no simulate, fault parameter, Prefer)
     ├── UnsupportedMediaType         415 unsupported_media_type (REST only)
     ├── OrderNotFound                404 order_not_found
     ├── InvalidTransition            409 invalid_transition
     ├── RateLimited                  429 rate_limited (WebSocket only)
     ├── HandshakeRefused             the WebSocket handshake is refused (400, 403 or 503)
     ├── UpgradeRequired              426 upgrade_required: plain HTTP to the WebSocket endpoint
+    ├── SimulatedFailure             the code a request's ``simulate.fail`` asked for (WebSocket only)
     └── StorageUnavailable           503 storage_unavailable
 """
 
@@ -76,6 +78,28 @@ class UnknownAction(BadInput):
             f"Unknown action {action!r}; supported: {', '.join(supported)}",
             details={"supported_actions": supported},
         )
+
+
+class FaultsDisabled(BadInput):
+    """A request for a fault on a service that runs with ``FAULTS=off``."""
+
+    code = "faults_disabled"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"This service injects no faults (FAULTS=off); {what} is not accepted")
+
+
+class SimulatedFailure(ServiceError):
+    """The error a request's ``simulate.fail`` asked for; nothing was changed."""
+
+    _DETAILS: dict[str, dict[str, Any]] = {"rate_limited": {"retry_after_ms": 1000}}  # noqa: RUF012
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            f"Simulated failure ({code}), as simulate.fail asked; nothing was changed",
+            details={**self._DETAILS.get(code, {}), "simulated": True},
+        )
+        self.code = code
 
 
 class UnsupportedMediaType(ServiceError):

@@ -77,6 +77,14 @@ class CorsSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class FaultSettings:
+    enabled: bool = True
+    """``FAULTS``: ``on`` lets clients ask for faults (``simulate``, the handshake's fault
+    parameters, REST ``Prefer``); ``off`` refuses them with ``faults_disabled``, for a pristine
+    server in CI or an exam."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StoreSettings:
     database_url: str | None = None
     """``DATABASE_URL``: PostgreSQL DSN; without it orders live in memory."""
@@ -118,6 +126,7 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     cors: CorsSettings = field(default_factory=CorsSettings)
+    faults: FaultSettings = field(default_factory=FaultSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -166,6 +175,7 @@ class Settings:
                 compression=_choice(env, "KAFKA_COMPRESSION", "NONE", ("NONE", "GZIP")).lower(),
             ),
             cors=CorsSettings(allow_origins=_origins(env, "CORS_ALLOW_ORIGINS", LOCAL_ORIGINS)),
+            faults=FaultSettings(enabled=_choice(env, "FAULTS", "ON", ("ON", "OFF")) == "ON"),
         )
 
 

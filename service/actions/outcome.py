@@ -47,10 +47,25 @@ class Outcome(msgspec.Struct, gc=False):
 
     ``replies`` go to the requester in contract order (``ack``, the action's frames, ``event``
     or ``error``); ``fan_out`` to the other clients; ``records`` to the publishers; ``close``
-    ends the requester's connection after its replies.
+    ends the requester's connection after its replies. The fan-out and the records are never
+    delayed: faults touch only the requester's own answer.
     """
 
     replies: list[wire.ServerFrame]
     records: list[Publication] | None = None
     fan_out: FanOut | None = None
     close: Close | None = None
+    # How the replies go out: a fault the request asked for (``simulate``) may change these.
+    delay: float = 0.0
+    """Seconds before the first reply; later requests are served meanwhile."""
+    gap: float = 0.0
+    """Seconds between replies."""
+    fragments: int = 1
+    """WebSocket fragments each reply is sent in."""
+    close_after: int | None = None
+    """With ``close``: how many replies go out before it (``None``: all of them)."""
+
+    @property
+    def scheduled(self) -> bool:
+        """Not the plain case: the replies wait, pause, are fragmented or cut short by a close."""
+        return bool(self.delay or self.gap or self.fragments > 1 or self.close_after is not None)

@@ -11,8 +11,13 @@ answer, and the ``internal_error`` answer when a bug gets in the way — and ret
 from __future__ import annotations
 
 import logging
+import random
 
-from service.actions.answers import ActionAnswers
+import msgspec
+
+from generated import ws_messages as wire
+from service.actions import faults
+from service.actions.answers import ACTION_OF, ActionAnswers
 from service.actions.context import RequestContext
 from service.actions.decode import RejectedFrame, decode_request, peek_request_id
 from service.actions.frames import error_frame
@@ -20,7 +25,7 @@ from service.actions.frames import now as wall_clock
 from service.actions.journal import ActionJournal
 from service.actions.outcome import Close, Outcome
 from service.actions.rate import TokenBucket
-from service.errors import InvalidFrame, RateLimited, ServiceError
+from service.errors import FaultsDisabled, InvalidFrame, RateLimited, ServiceError, SimulatedFailure
 
 log = logging.getLogger("service.ws")
 
@@ -33,7 +38,19 @@ FLOODING = Close(POLICY_VIOLATION, "rate limit exceeded: too many frames", "ws.f
 class ActionProtocol:
     """The protocol state of one connection: its channel, its rate budget, whether it is closing."""
 
-    __slots__ = ("_answers", "_bucket", "_channel", "_closing", "_flood_after", "_journal", "_refused")
+    __slots__ = (
+        "_answers",
+        "_bucket",
+        "_channel",
+        "_closing",
+        "_delayed",
+        "_dice",
+        "_faults_enabled",
+        "_flood_after",
+        "_journal",
+        "_refused",
+        "_seed",
+    )
 
     def __init__(
         self,
@@ -44,6 +61,8 @@ class ActionProtocol:
         rate_burst: int,
         now: float,
         journal: ActionJournal | None = None,
+        faults_enabled: bool = True,
+        seed: int | None = None,
     ) -> None:
         self._answers = answers
         self._channel = channel
@@ -52,6 +71,11 @@ class ActionProtocol:
         self._refused = 0
         self._closing = False
         self._journal = journal
+        self._faults_enabled = faults_enabled
+        self._seed = seed
+        # Made on first use: most clients never ask for a fault (a Random is ~2.5 KB).
+        self._dice: random.Random | None = None
+        self._delayed: list[float] | None = None
 
     @property
     def closing(self) -> bool:
@@ -81,6 +105,8 @@ class ActionProtocol:
         request_id = request.request_id if isinstance(request.request_id, str) else None
         context = RequestContext(request_id=request_id, channel=self._channel, ts=wall_clock())
         try:
+            if request.simulate is not msgspec.UNSET:
+                return await self._simulated(request, request.simulate, context, now)
             return await self._answers.answer(request, context)
         except Exception:
             # A bug must cost the client one answer, never its connection.
@@ -89,6 +115,45 @@ class ActionProtocol:
                 extra={"event.action": "ws.internal_error", "channel": self._channel},
             )
             return Outcome([error_frame(INTERNAL_ERROR, request_id)])
+
+    async def _simulated(
+        self, request: wire.ClientFrame, simulate: wire.Simulate, context: RequestContext, now: float
+    ) -> Outcome:
+        """The answer, with the faults the request asked for (or why they are refused)."""
+        request_id = context.request_id
+        if not self._faults_enabled:
+            return Outcome([error_frame(FaultsDisabled("simulate"), request_id)])
+        if isinstance(simulate.close, wire.SimulatedClose):
+            bad = faults.close_code_problem(simulate.close.code, pointer="/simulate/close/code")
+            if bad is not None:
+                return Outcome([error_frame(bad, request_id)])
+        delayed = self._delayed if self._delayed is not None else []
+        delayed[:] = [due for due in delayed if due > now]
+        if (simulate.delay_ms or simulate.gap_ms) and len(delayed) >= faults.MAX_DELAYED_ANSWERS:
+            limit = RateLimited(min(delayed) - now)
+            return Outcome([error_frame(limit, request_id)])
+        action = ACTION_OF[type(request)].value
+        if isinstance(simulate.fail, wire.SimulatedFailure):
+            ack = wire.AckFrame(ts=context.ts, request_id=request_id, action=ACTION_OF[type(request)])
+            outcome = Outcome([ack, error_frame(SimulatedFailure(simulate.fail.value), request_id)])
+        else:
+            outcome = await self._answers.answer(request, context)
+        if self._dice is None:
+            self._dice = faults.dice(self._seed, "answers")
+        outcome = faults.inject(outcome, simulate, rng=self._dice, action=action, context=context)
+        span = faults.answer_span(outcome)
+        if span:
+            delayed.append(now + span)
+            self._delayed = delayed
+        if self._journal is not None:
+            self._journal.record(
+                "fault.injected",
+                action=action,
+                channel=self._channel,
+                request_id=request_id,
+                message=f"faults injected into the answer: {msgspec.json.encode(simulate).decode()}",
+            )
+        return outcome
 
     def receive_binary(self, data: bytes, now: float) -> Outcome:
         """Answer one binary frame: the contract has none, so ``error invalid_frame``."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from service.actions.protocol import POLICY_VIOLATION
 from service.channels.outbox import Outbox
 from service.transport.direct import DirectWriter
+from service.transport.link_faults import LinkFaults
+from service.transport.timers import Timers
 
 log = logging.getLogger("service.ws")
 
@@ -19,14 +22,18 @@ CLOSE_GRACE = 1.0
 class Connection:
     """One accepted client: its channel, its outbox, and the writer that drains it."""
 
-    __slots__ = ("_closing", "_direct", "_send", "channel", "outbox")
+    __slots__ = ("_closing", "_direct", "_faults", "_send", "_timers", "channel", "outbox")
 
-    def __init__(self, channel: str, send: Any, *, outbox_frames: int, direct: bool) -> None:
+    def __init__(
+        self, channel: str, send: Any, *, outbox_frames: int, direct: bool, faults: LinkFaults | None = None
+    ) -> None:
         self.channel = channel
         self._send = send
         self._direct = DirectWriter.behind(send) if direct else None
         self.outbox = Outbox(self._send_frame, limit=outbox_frames, on_overflow=self._overflowed)
         self._closing = False
+        self._faults = faults
+        self._timers: Timers | None = None  # made on first use: most connections never wait
 
     @property
     def writes_directly(self) -> bool:
@@ -34,20 +41,70 @@ class Connection:
         return self._direct is not None
 
     def offer(self, frame: bytes) -> bool:
-        """Send now if the connection can take it without waiting, else queue (in order)."""
+        """A frame nobody on this connection asked for (a broadcast, a notification): send now if
+        the connection can take it without waiting, else queue (in order)."""
+        faults = self._faults
+        if faults is not None:
+            if faults.drops(frame):
+                return False
+            if faults.delays:
+                self._after_latency(lambda: self._write((frame,)))
+                return True
+        return self._write((frame,))
+
+    def _write(self, frames: tuple[bytes, ...] | list[bytes]) -> bool:
         direct = self._direct
         if direct is not None and self.outbox.idle and not self._closing and direct.ready():
-            return direct.write((frame,))
-        return self.outbox.offer(frame)
+            return direct.write(frames)
+        taken = True
+        for frame in frames:
+            taken = self.outbox.offer(frame) and taken
+        return taken
 
     def offer_all(self, frames: list[bytes]) -> None:
-        """Several frames, in order; written together when they can be."""
+        """The frames of an answer, in order; written together when they can be."""
+        faults = self._faults
+        if faults is not None and faults.delays:
+            self._after_latency(lambda: self._write(frames))
+            return
+        self._write(frames)
+
+    def offer_fragments(self, frame: bytes, fragments: int) -> None:
+        """One frame as ``fragments`` WebSocket fragments (a text frame and continuations).
+
+        Only a direct write can fragment; through ASGI sends, or behind frames still queued,
+        the frame goes whole (nothing is lost, only the fragmenting).
+        """
+        faults = self._faults
+        if faults is not None and faults.delays:
+            self._after_latency(lambda: self._write_fragments(frame, fragments))
+            return
+        self._write_fragments(frame, fragments)
+
+    def _write_fragments(self, frame: bytes, fragments: int) -> None:
         direct = self._direct
         if direct is not None and self.outbox.idle and not self._closing and direct.ready():
-            direct.write(frames)
-            return
-        for frame in frames:
-            self.outbox.offer(frame)
+            direct.write_fragments(frame, fragments)
+        else:
+            self._write((frame,))
+
+    def later(self, delay: float, callback: Callable[[], None]) -> None:
+        """Call ``callback`` in ``delay`` seconds, in order with this connection's other timers;
+        never once the connection is gone."""
+        if self._timers is None:
+            self._timers = Timers()
+        self._timers.at(delay, callback)
+
+    def _after_latency(self, write: Callable[[], Any]) -> None:
+        assert self._faults is not None
+        loop = asyncio.get_running_loop()
+        self.later(self._faults.delay(loop.time()), write)
+
+    def stop(self) -> None:
+        """The connection is gone: drop what is queued or waiting, stop every timer."""
+        if self._timers is not None:
+            self._timers.cancel()
+        self.outbox.cancel()
 
     def close(self, code: int, reason: str) -> None:
         """Read nothing more; send what is queued, then the close frame; never waits."""

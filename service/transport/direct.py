@@ -67,6 +67,25 @@ class DirectWriter:
         self._transport.write(b"".join(conn.data_to_send()))
         return True
 
+    def write_fragments(self, frame: bytes, fragments: int) -> bool:
+        """One frame as ``fragments`` WebSocket fragments: a text frame, then continuations.
+
+        The pieces split the bytes evenly; a UTF-8 character may straddle two of them, which
+        RFC 6455 allows (only the whole message must be valid UTF-8).
+        """
+        conn = self._conn
+        count = max(1, min(fragments, len(frame)))
+        size = -(-len(frame) // count)
+        pieces = [frame[start : start + size] for start in range(0, len(frame), size)]
+        try:
+            conn.send_text(pieces[0], fin=len(pieces) == 1)
+            for n, piece in enumerate(pieces[1:], start=2):
+                conn.send_continuation(piece, fin=n == len(pieces))
+        except InvalidState:
+            return False
+        self._transport.write(b"".join(conn.data_to_send()))
+        return True
+
     def abort(self) -> None:
         """Drop the connection at once (for a client that reads nothing, not even a close frame)."""
         self._transport.abort()

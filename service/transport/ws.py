@@ -8,15 +8,21 @@ say about it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
+from service.actions.faults import ConnectionFaults, connection_record
+from service.actions.frames import now
 from service.actions.protocol import POLICY_VIOLATION, ActionProtocol
-from service.errors import HandshakeRefused, ValidationFailed
+from service.errors import FaultsDisabled, HandshakeRefused, ValidationFailed
 from service.runtime import Runtime
 from service.transport.channel_query import channel_of
 from service.transport.connection import Connection
+from service.transport.fault_query import faults_of
+from service.transport.link_faults import LinkFaults
 from service.transport.problems import problem_body
 from service.transport.subprotocol import chosen_subprotocol
 
@@ -38,6 +44,7 @@ class WebSocketEndpoint:
         self._hub = runtime.hub
         self._limits = runtime.settings.limits
         self._journal = runtime.journal
+        self._faults_enabled = runtime.settings.faults.enabled
         self._fallback_told = False
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
@@ -46,7 +53,7 @@ class WebSocketEndpoint:
         if (await receive())["type"] != "websocket.connect":
             return
         try:
-            channel = self._admit(scope)
+            channel, asked = self._admit(scope)
         except HandshakeRefused as refused:
             await _deny(scope, send, refused)
             return
@@ -54,7 +61,16 @@ class WebSocketEndpoint:
             {"type": "websocket.accept", "subprotocol": chosen_subprotocol(scope.get("subprotocols", ()))}
         )
         limits = self._limits
-        connection = Connection(channel, send, outbox_frames=limits.outbox_frames, direct=limits.direct_write)
+        faults = None
+        if asked is not None:
+            report = self._fault_reporter(channel)
+            report(asked.asked())
+            faults = LinkFaults(asked, now=asyncio.get_running_loop().time(), report=report)
+        connection = Connection(
+            channel, send, outbox_frames=limits.outbox_frames, direct=limits.direct_write, faults=faults
+        )
+        if asked is not None and asked.disconnect_after_ms is not None:
+            self._disconnect_later(connection, asked, report)
         if limits.direct_write and not connection.writes_directly and not self._fallback_told:
             self._fallback_told = True
             log.warning(
@@ -73,6 +89,8 @@ class WebSocketEndpoint:
             rate_burst=limits.rate_burst,
             now=time.monotonic(),
             journal=journal,
+            faults_enabled=self._faults_enabled,
+            seed=asked.seed if asked is not None else None,
         )
         deliver = self._deliver
         try:
@@ -104,9 +122,37 @@ class WebSocketEndpoint:
                     return
         finally:
             self._hub.leave(connection)
-            connection.outbox.cancel()
+            connection.stop()
 
-    def _admit(self, scope: Scope) -> str:
+    def _fault_reporter(self, channel: str) -> Callable[[dict[str, Any]], None]:
+        """Publishes a ``fault.injected`` record (and a log line) for a fault of this connection."""
+        publish, journal = self._runtime.delivery.publish, self._journal
+
+        def report(applied: dict[str, Any]) -> None:
+            publish([connection_record(applied, channel=channel, ts=now())])
+            journal.record(
+                "fault.injected",
+                action=None,
+                channel=channel,
+                request_id=None,
+                message=f"faults injected into the connection: {applied}",
+            )
+
+        return report
+
+    def _disconnect_later(
+        self, connection: Connection, asked: ConnectionFaults, report: Callable[[dict[str, Any]], None]
+    ) -> None:
+        code = asked.disconnect_code
+
+        def disconnect() -> None:
+            report({"disconnect_code": code})
+            connection.close(code, "simulated disconnect (disconnect_after_ms)")
+
+        assert asked.disconnect_after_ms is not None
+        connection.later(asked.disconnect_after_ms / 1000, disconnect)
+
+    def _admit(self, scope: Scope) -> tuple[str, ConnectionFaults | None]:
         allowed = self._limits.allowed_origins
         if allowed:
             origin = _header(scope, b"origin")
@@ -115,13 +161,22 @@ class WebSocketEndpoint:
                 raise HandshakeRefused(
                     f"Origin {origin[:100]!r} is not allowed", code="origin_not_allowed", http_status=403
                 )
+        query = scope.get("query_string", b"")
         try:
-            channel = channel_of(scope.get("query_string", b""))
+            channel = channel_of(query)
         except ValidationFailed as bad:
             self._hub.refuse("bad_channel")
             raise HandshakeRefused(
                 bad.message, code="validation_error", http_status=400, pointer=bad.pointer
             ) from None
+        try:
+            asked = faults_of(query, enabled=self._faults_enabled)
+        except ValidationFailed as bad:
+            raise HandshakeRefused(
+                bad.message, code="validation_error", http_status=400, pointer=bad.pointer
+            ) from None
+        except FaultsDisabled as off:
+            raise HandshakeRefused(off.message, code=off.code, http_status=off.http_status) from None
         reason = self._hub.admit(channel)
         if reason == "too_many_connections":
             raise HandshakeRefused(
@@ -135,7 +190,7 @@ class WebSocketEndpoint:
                 code=reason,
                 http_status=503,
             )
-        return channel
+        return channel, asked
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
