@@ -63,6 +63,11 @@ def whole_pattern(alias: Any) -> re.Pattern[str]:
     pattern = constraints_of(alias).pattern
     if pattern is None:
         raise TypeError(f"{alias!r} has no pattern")
+    return whole(pattern)
+
+
+def whole(pattern: str) -> re.Pattern[str]:
+    """An anchored ``^...$`` pattern, compiled to be used with ``fullmatch``."""
     return re.compile(pattern.removeprefix("^").removesuffix("$"))
 
 

@@ -2,8 +2,9 @@
 
 :class:`InputDecoder` decodes straight into the type. Only when that fails is the input decoded
 again, loosely, to say exactly what is wrong: ``invalid_json``, or ``validation_error`` naming
-the field by JSON pointer. ``1.0`` counts as an integer (as in JSON Schema), and JSON nested too
-deeply to be read is a ``validation_error``, never a crash. The WebSocket adds what only a
+the field by JSON pointer. ``1.0`` counts as an integer (as in JSON Schema), every ``pattern`` is
+matched whole (see :mod:`service.actions.patterns`), and JSON nested too deeply to be read is a
+``validation_error``, never a crash. The WebSocket adds what only a
 frame has (``invalid_frame``, ``unknown_action``, the ``request_id`` to keep) in
 :func:`decode_request`.
 """
@@ -19,7 +20,7 @@ import msgspec
 
 from generated import ws_messages as wire
 from service import spec
-from service.actions.money import amount_of
+from service.actions.patterns import WholePatterns
 from service.errors import BadInput, InvalidFrame, InvalidJson, UnknownAction, ValidationFailed
 
 T = TypeVar("T")
@@ -66,19 +67,23 @@ class InputDecoder(Generic[T]):
     def __init__(self, into: type[T] | Any, *, source: Source, explain: Explain | None = None) -> None:
         self._into = into
         self._fast: msgspec.json.Decoder[T] = msgspec.json.Decoder(into)
+        self._patterns = WholePatterns(into)
         self._source = source
         self._explain = explain
 
     def decode(self, data: str | bytes) -> T:
         """``data`` as the type; raises an error naming what is wrong, and where."""
         try:
-            return self._fast.decode(data)
+            decoded = self._fast.decode(data)
         except msgspec.ValidationError:
             pass  # maybe only 1.0 for an integer; decode loosely to tell
         except (msgspec.DecodeError, UnicodeError) as exc:
             raise self._not_json(exc) from None
         except RecursionError:
             raise self._too_deep() from None
+        else:
+            self._patterns.check(decoded, pointer_prefix=self._source.pointer_prefix)
+            return decoded
         try:
             value: Any = _anything.decode(data)
         except (msgspec.DecodeError, UnicodeError) as exc:
@@ -86,12 +91,14 @@ class InputDecoder(Generic[T]):
         except RecursionError:
             raise self._too_deep() from None
         try:
-            return cast(T, msgspec.convert(integral_floats_as_ints(value), self._into))
+            converted = cast(T, msgspec.convert(integral_floats_as_ints(value), self._into))
         except msgspec.ValidationError as exc:
             error = validation_error(str(exc), pointer_prefix=self._source.pointer_prefix)
             raise (error if self._explain is None else self._explain(value, error)) from None
         except RecursionError:
             raise self._too_deep() from None
+        self._patterns.check(converted, pointer_prefix=self._source.pointer_prefix)
+        return converted
 
     def _not_json(self, exc: Exception) -> InvalidJson:
         if isinstance(exc, UnicodeError):
@@ -147,18 +154,11 @@ _frames: InputDecoder[wire.ClientFrame] = InputDecoder(wire.ClientFrame, source=
 def decode_request(data: str | bytes) -> wire.ClientFrame:
     """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
     try:
-        request = _frames.decode(data)
+        return _frames.decode(data)
     except InvalidJson as bad:
         raise RejectedFrame(bad, None) from None
-    except ValidationFailed as bad:  # nested too deeply: its fields were never read
+    except ValidationFailed as bad:  # too deep, or a pattern matched in part: no struct to read
         raise RejectedFrame(bad, peek_request_id(data)) from None
-    if isinstance(request, wire.CreateOrderRequest) and isinstance(request.payload.amount, str):
-        try:
-            amount_of(request.payload.amount, pointer="/payload/amount")
-        except ValidationFailed as bad:
-            request_id = request.request_id if isinstance(request.request_id, str) else None
-            raise RejectedFrame(bad, request_id) from None
-    return request
 
 
 _LOCATION = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)

@@ -246,3 +246,20 @@ def test_a_frame_and_a_body_get_the_same_error_but_for_where_they_sit(payload: s
     assert body_error.message == frame_error.value.message.replace(
         f" at {frame_pointer}", f" at {body_error.pointer}"
     )
+
+
+@pytest.mark.parametrize("name", ["a\u0000b", "\u0000", "ends\n", "tab\there", "\u007f", "c1\u009f"])
+@pytest.mark.parametrize("quantity", ["1", "1.0"], ids=["fast-path", "loose-path"])
+def test_a_name_with_a_control_character_is_refused_in_a_frame_and_in_a_body(
+    name: str, quantity: str
+) -> None:
+    fields = f'"customer": {json.dumps(name)}, "product": "p", "quantity": {quantity}'
+    frame = rejected(f'{{"action": "create_order", "payload": {{{fields}}}, "request_id": "n"}}')
+    assert (frame.error.code, frame.request_id, frame.error.details) == (
+        "validation_error",
+        "n",
+        {"pointer": "/payload/customer"},
+    )
+    body = refused_body(f"{{{fields}}}")
+    assert isinstance(body, ValidationFailed)
+    assert body.pointer == "/body/customer"
