@@ -21,8 +21,8 @@ from service.spec import whole
 
 class _Field(NamedTuple):
     attribute: str
-    name: str
-    """The field's name on the wire: a step of the JSON pointer."""
+    step: str
+    """The field's name on the wire, escaped as a step of a JSON pointer."""
     whole: re.Pattern[str] | None
     """The pattern to match whole; ``None`` for a struct field that holds patterns of its own."""
     shown: str
@@ -40,7 +40,12 @@ class WholePatterns:
 
     def check(self, value: Any, *, pointer_prefix: str = "") -> None:
         """Raise :class:`ValidationFailed` naming the first string of ``value`` that matches
-        its pattern only in part; a type with no pattern costs one look-up."""
+        its pattern only in part; a type with no pattern costs one look-up.
+
+        ``value`` was decoded, so msgspec's ``re.search`` found each pattern: for an anchored
+        ``^...$`` that differs from a whole match only when the string ends with a newline, the
+        one string worth matching again.
+        """
         plan = self._plans.get(type(value))
         if plan:
             self._check(value, plan, pointer_prefix)
@@ -48,12 +53,12 @@ class WholePatterns:
     def _check(self, value: Any, plan: tuple[_Field, ...], pointer: str) -> None:
         for field in plan:
             item = getattr(value, field.attribute)
-            where = f"{pointer}/{field.name.replace('~', '~0').replace('/', '~1')}"
             if field.whole is None:
                 nested = self._plans.get(type(item))
                 if nested:
-                    self._check(item, nested, where)
-            elif isinstance(item, str) and field.whole.fullmatch(item) is None:
+                    self._check(item, nested, f"{pointer}/{field.step}")
+            elif isinstance(item, str) and item.endswith("\n") and field.whole.fullmatch(item) is None:
+                where = f"{pointer}/{field.step}"
                 raise ValidationFailed(
                     f"Expected `str` matching regex {field.shown!r} at {where}", pointer=where
                 )
@@ -84,10 +89,11 @@ class WholePatterns:
         plan = []
         for field in info.fields:
             pattern = _pattern_of(field.type)
+            step = field.encode_name.replace("~", "~0").replace("/", "~1")
             if pattern is not None:
-                plan.append(_Field(field.name, field.encode_name, whole(pattern), pattern))
+                plan.append(_Field(field.name, step, whole(pattern), pattern))
             elif self._learn(field.type):
-                plan.append(_Field(field.name, field.encode_name, None, ""))
+                plan.append(_Field(field.name, step, None, ""))
         self._plans[info.cls] = tuple(plan)
         return bool(plan)
 
