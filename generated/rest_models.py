@@ -53,6 +53,16 @@ OrderText: TypeAlias = Annotated[
 ]
 
 
+NestingDepth: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="How deeply a request body may nest objects and arrays, the body itself being level 1.\nA deeper body is answered 400 `validation_error`, its `errors[0].pointer` at the first\nobject or array past the limit. WebSocket frames have the same limit.\n",
+        ge=1,
+        le=64,
+    ),
+]
+
+
 Money: TypeAlias = Annotated[
     str,
     Meta(

@@ -124,6 +124,16 @@ OrderText: TypeAlias = Annotated[
 ]
 
 
+NestingDepth: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="How deeply a frame may nest objects and arrays, the frame itself being level 1: an\n`echo` payload may nest 63 levels. A deeper frame is answered `error validation_error`\nwith `details.pointer` at the first object or array past the limit; the connection\nstays open. REST request bodies have the same limit.\n",
+        ge=1,
+        le=64,
+    ),
+]
+
+
 Money: TypeAlias = Annotated[
     str,
     Meta(
@@ -180,7 +190,9 @@ class EchoRequest(StrictStruct, tag_field="action", tag="echo"):
     payload: (
         Annotated[
             dict[str, Any],
-            Meta(description="Any JSON object; it comes back as `data`."),
+            Meta(
+                description="Any JSON object, nested at most 63 levels (`NestingDepth`); it comes back as `data`."
+            ),
         ]
         | UnsetType
     ) = UNSET

@@ -105,3 +105,5 @@ EVENT_NAMES: Final = frozenset(rest.EventName)
 """``EventName``: ``GET /events?event=``."""
 MONEY: Final = whole_pattern(wire.Money)
 """``Money``: an amount, matched whole."""
+NESTING_DEPTH: Final = number_bounds(wire.NestingDepth)
+"""``NestingDepth``: how many levels of objects and arrays a frame or a body may nest (``high``)."""
