@@ -41,6 +41,28 @@ class OrderStatus(StrEnum):
     cancelled = "cancelled"
 
 
+OrderText: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="An order's `customer` or `product`: 1–100 characters, none of them a control character\n(U+0000–U+001F, U+007F–U+009F: NUL, tab, line breaks and the like). Such a string is\nanswered 400 `validation_error` naming the field, whichever store holds the orders:\nPostgreSQL cannot store NUL at all, and no name needs the others.\n",
+        examples=["Alice"],
+        max_length=100,
+        min_length=1,
+        pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+    ),
+]
+
+
+NestingDepth: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="How deeply a request body may nest objects and arrays, the body itself being level 1.\nA deeper body is answered 400 `validation_error`, its `errors[0].pointer` at the first\nobject or array past the limit. WebSocket frames have the same limit.\n",
+        ge=1,
+        le=64,
+    ),
+]
+
+
 Money: TypeAlias = Annotated[
     str,
     Meta(
@@ -65,8 +87,8 @@ class EventName(StrEnum):
 
 class Order(StrictStruct):
     id: OrderId
-    customer: Annotated[str, Meta(max_length=100, min_length=1)]
-    product: Annotated[str, Meta(max_length=100, min_length=1)]
+    customer: OrderText
+    product: OrderText
     quantity: Annotated[int, Meta(ge=1, le=1000)]
     amount: Money
     status: OrderStatus
@@ -75,8 +97,8 @@ class Order(StrictStruct):
 
 
 class CreateOrder(StrictStruct):
-    customer: Annotated[str, Meta(max_length=100, min_length=1)]
-    product: Annotated[str, Meta(max_length=100, min_length=1)]
+    customer: OrderText
+    product: OrderText
     quantity: Annotated[int, Meta(ge=1, le=1000)]
     amount: (
         Annotated[Money, Meta(description="The order's total; `0.00` when not given.")]

@@ -181,6 +181,28 @@ class OrderStatus(StrEnum):
     cancelled = "cancelled"
 
 
+OrderText: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="An order's `customer` or `product`: 1–100 characters, none of them a control character\n(U+0000–U+001F, U+007F–U+009F: NUL, tab, line breaks and the like). Such a string is\nanswered `validation_error` naming the field, whichever store holds the orders:\nPostgreSQL cannot store NUL at all, and no name needs the others.\n",
+        examples=["Alice"],
+        max_length=100,
+        min_length=1,
+        pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+    ),
+]
+
+
+NestingDepth: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="How deeply a frame may nest objects and arrays, the frame itself being level 1: an\n`echo` payload may nest 63 levels. A deeper frame is answered `error validation_error`\nwith `details.pointer` at the first object or array past the limit; the connection\nstays open. REST request bodies have the same limit.\n",
+        ge=1,
+        le=64,
+    ),
+]
+
+
 Money: TypeAlias = Annotated[
     str,
     Meta(
@@ -193,8 +215,8 @@ Money: TypeAlias = Annotated[
 
 class Order(StrictStruct):
     id: OrderId
-    customer: Annotated[str, Meta(max_length=100, min_length=1)]
-    product: Annotated[str, Meta(max_length=100, min_length=1)]
+    customer: OrderText
+    product: OrderText
     quantity: Annotated[int, Meta(ge=1, le=1000)]
     amount: Money
     status: OrderStatus
@@ -219,8 +241,8 @@ class ListOrdersPayload(StrictStruct):
 
 
 class CreateOrderPayload(StrictStruct):
-    customer: Annotated[str, Meta(max_length=100, min_length=1)]
-    product: Annotated[str, Meta(max_length=100, min_length=1)]
+    customer: OrderText
+    product: OrderText
     quantity: Annotated[int, Meta(ge=1, le=1000)]
     amount: (
         Annotated[Money, Meta(description="The order's total; `0.00` when not given.")]
@@ -514,7 +536,9 @@ class EchoRequest(StrictStruct, tag_field="action", tag="echo"):
     payload: (
         Annotated[
             dict[str, Any],
-            Meta(description="Any JSON object; it comes back as `data`."),
+            Meta(
+                description="Any JSON object, nested at most 63 levels (`NestingDepth`); it comes back as `data`."
+            ),
         ]
         | UnsetType
     ) = UNSET

@@ -63,6 +63,11 @@ def whole_pattern(alias: Any) -> re.Pattern[str]:
     pattern = constraints_of(alias).pattern
     if pattern is None:
         raise TypeError(f"{alias!r} has no pattern")
+    return whole(pattern)
+
+
+def whole(pattern: str) -> re.Pattern[str]:
+    """An anchored ``^...$`` pattern, compiled to be used with ``fullmatch``."""
     return re.compile(pattern.removeprefix("^").removesuffix("$"))
 
 
@@ -102,3 +107,5 @@ MONEY: Final = whole_pattern(wire.Money)
 """``Money``: an amount, matched whole."""
 SUBPROTOCOLS: Final = frozenset(wire.Subprotocol)
 """``Subprotocol``: what the handshake answers when a client offers it (``qakit.v1``)."""
+NESTING_DEPTH: Final = number_bounds(wire.NestingDepth)
+"""``NestingDepth``: how many levels of objects and arrays a frame or a body may nest (``high``)."""

@@ -2,8 +2,10 @@
 
 :class:`InputDecoder` decodes straight into the type. Only when that fails is the input decoded
 again, loosely, to say exactly what is wrong: ``invalid_json``, or ``validation_error`` naming
-the field by JSON pointer. ``1.0`` counts as an integer (as in JSON Schema), and JSON nested too
-deeply to be read is a ``validation_error``, never a crash. The WebSocket adds what only a
+the field by JSON pointer. ``1.0`` counts as an integer (as in JSON Schema), every ``pattern`` is
+matched whole (see :mod:`service.actions.patterns`), and JSON that nests deeper than the spec's
+``NestingDepth`` is a ``validation_error`` before anything else is read (see
+:mod:`service.actions.nesting`). The WebSocket adds what only a
 frame has (``invalid_frame``, ``unknown_action``, the ``request_id`` to keep) in
 :func:`decode_request`.
 """
@@ -19,7 +21,8 @@ import msgspec
 
 from generated import ws_messages as wire
 from service import spec
-from service.actions.money import amount_of
+from service.actions.nesting import nests_deeper, too_deep_at
+from service.actions.patterns import WholePatterns
 from service.errors import BadInput, InvalidFrame, InvalidJson, UnknownAction, ValidationFailed
 
 T = TypeVar("T")
@@ -28,6 +31,7 @@ SUPPORTED_ACTIONS: list[str] = [action.value for action in wire.ActionName]
 
 _anything = msgspec.json.Decoder()
 _MAX_REQUEST_ID = spec.REQUEST_ID.high
+MAX_NESTING = spec.NESTING_DEPTH.high
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,18 +41,18 @@ class Source:
     not_json: str
     """How an ``invalid_json`` message starts."""
     too_deep: str
-    """The ``validation_error`` message for JSON nested deeper than can be read."""
+    """How the ``validation_error`` message for JSON nested past ``MAX_NESTING`` starts."""
     pointer_prefix: str = ""
     """Where the input sits in the request: pointers are ``/body/...`` for a REST body."""
 
 
 FRAME = Source(
     not_json="Frame is not valid JSON",
-    too_deep="The frame is nested too deeply to be read (a few hundred levels at most)",
+    too_deep=f"The frame nests objects and arrays deeper than {MAX_NESTING} levels",
 )
 BODY = Source(
     not_json="The body is not valid JSON",
-    too_deep="The body is nested too deeply to be read (a few hundred levels at most)",
+    too_deep=f"The body nests objects and arrays deeper than {MAX_NESTING} levels",
     pointer_prefix="/body",
 )
 
@@ -66,32 +70,45 @@ class InputDecoder(Generic[T]):
     def __init__(self, into: type[T] | Any, *, source: Source, explain: Explain | None = None) -> None:
         self._into = into
         self._fast: msgspec.json.Decoder[T] = msgspec.json.Decoder(into)
+        self._patterns = WholePatterns(into)
         self._source = source
         self._explain = explain
 
     def decode(self, data: str | bytes) -> T:
         """``data`` as the type; raises an error naming what is wrong, and where."""
         try:
-            return self._fast.decode(data)
+            decoded = self._fast.decode(data)
         except msgspec.ValidationError:
             pass  # maybe only 1.0 for an integer; decode loosely to tell
         except (msgspec.DecodeError, UnicodeError) as exc:
             raise self._not_json(exc) from None
         except RecursionError:
-            raise self._too_deep() from None
+            raise self._too_deep([]) from None
+        else:
+            if nests_deeper(data, MAX_NESTING):
+                raise self._too_deep(too_deep_at(decoded, MAX_NESTING))
+            self._patterns.check(decoded, pointer_prefix=self._source.pointer_prefix)
+            return decoded
         try:
             value: Any = _anything.decode(data)
         except (msgspec.DecodeError, UnicodeError) as exc:
             raise self._not_json(exc) from None
         except RecursionError:
-            raise self._too_deep() from None
+            raise self._too_deep([]) from None
+        if nests_deeper(data, MAX_NESTING):  # first: past the limit nothing else is judged
+            raise self._too_deep(too_deep_at(value, MAX_NESTING))
         try:
-            return cast(T, msgspec.convert(integral_floats_as_ints(value), self._into))
+            converted = cast(T, msgspec.convert(integral_floats_as_ints(value), self._into))
         except msgspec.ValidationError as exc:
             error = validation_error(str(exc), pointer_prefix=self._source.pointer_prefix)
             raise (error if self._explain is None else self._explain(value, error)) from None
-        except RecursionError:
-            raise self._too_deep() from None
+        self._patterns.check(converted, pointer_prefix=self._source.pointer_prefix)
+        return converted
+
+    def _too_deep(self, steps: list[str] | None) -> ValidationFailed:
+        """Past ``MAX_NESTING`` at ``steps``; named at the root when too deep to read at all."""
+        pointer = json_pointer(steps or [], prefix=self._source.pointer_prefix)
+        return ValidationFailed(f"{self._source.too_deep} at {pointer}", pointer=pointer)
 
     def _not_json(self, exc: Exception) -> InvalidJson:
         if isinstance(exc, UnicodeError):
@@ -99,9 +116,6 @@ class InputDecoder(Generic[T]):
             reason = getattr(exc, "reason", "")
             return InvalidJson(f"{self._source.not_json}: its text is not UTF-8 ({reason})")
         return InvalidJson(f"{self._source.not_json}: {exc}")
-
-    def _too_deep(self) -> ValidationFailed:
-        return ValidationFailed(self._source.too_deep, pointer=self._source.pointer_prefix or "/")
 
 
 def integral_floats_as_ints(value: Any) -> Any:
@@ -147,18 +161,11 @@ _frames: InputDecoder[wire.ClientFrame] = InputDecoder(wire.ClientFrame, source=
 def decode_request(data: str | bytes) -> wire.ClientFrame:
     """The request in ``data``; raises :class:`RejectedFrame` for anything else."""
     try:
-        request = _frames.decode(data)
+        return _frames.decode(data)
     except InvalidJson as bad:
         raise RejectedFrame(bad, None) from None
-    except ValidationFailed as bad:  # nested too deeply: its fields were never read
+    except ValidationFailed as bad:  # too deep, or a pattern matched in part: no struct to keep
         raise RejectedFrame(bad, peek_request_id(data)) from None
-    if isinstance(request, wire.CreateOrderRequest) and isinstance(request.payload.amount, str):
-        try:
-            amount_of(request.payload.amount, pointer="/payload/amount")
-        except ValidationFailed as bad:
-            request_id = request.request_id if isinstance(request.request_id, str) else None
-            raise RejectedFrame(bad, request_id) from None
-    return request
 
 
 _LOCATION = re.compile(r"^(?P<what>.*?)(?: - at `(?P<path>\$[^`]*)`)?$", re.DOTALL)
@@ -179,9 +186,14 @@ def validation_error(message: str, *, pointer_prefix: str = "") -> ValidationFai
     field = _FIELD.search(what)
     if field:
         steps.append(field.group("name"))
-    pointer = "".join("/" + step.replace("~", "~0").replace("/", "~1") for step in steps)
-    pointer = pointer_prefix + pointer if pointer else pointer_prefix or "/"
+    pointer = json_pointer(steps, prefix=pointer_prefix)
     return ValidationFailed(f"{what} at {pointer}", pointer=pointer)
+
+
+def json_pointer(steps: list[str], *, prefix: str = "") -> str:
+    """The JSON pointer of ``steps`` below ``prefix``; ``/`` for the whole of a frame."""
+    pointer = "".join("/" + step.replace("~", "~0").replace("/", "~1") for step in steps)
+    return prefix + pointer if pointer else prefix or "/"
 
 
 def _path_steps(path: str) -> list[str]:

@@ -201,6 +201,7 @@ def test_example_walkers_find_every_kind_of_example() -> None:
 
 SAME_NAME = [
     "Order",
+    "OrderText",
     "OrderStatus",
     "Money",
     "ChannelName",

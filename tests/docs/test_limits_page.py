@@ -164,3 +164,11 @@ def test_every_variable_the_channel_names_is_a_limit_on_the_page() -> None:
     assert named, "the AsyncAPI channel names its settings"
     missing = sorted(name for name in named if f"`{name}`" not in limits)
     assert not missing, f"settings the /ws channel names but 'Лимиты' does not: {missing}"
+
+
+def test_the_nesting_limit_on_the_page_is_the_one_both_specs_name() -> None:
+    limit = load_asyncapi()["components"]["schemas"]["NestingDepth"]["maximum"]
+    assert load_openapi()["components"]["schemas"]["NestingDepth"]["maximum"] == limit
+    rows = [row for row in table_rows(section("Лимиты")) if row[0].startswith("вложенность")]
+    assert len(rows) == 1, "one row of 'Лимиты' is about nesting"
+    assert re.match(rf"{limit} уровн", rows[0][1]), f"the page says {rows[0][1]!r}, the specs {limit}"

@@ -628,7 +628,8 @@ DEEP_FORMS: dict[str, Callable[[int], str]] = {
     "request_id": lambda d: '{"action": "ping", "request_id": ' + "[" * d + "]" * d + "}",
     "action": lambda d: '{"action": ' + "[" * d + "]" * d + ', "request_id": "deep"}',
 }
-"""Deeply nested JSON texts, by where the nesting is; each takes the depth."""
+"""Deeply nested JSON texts, by where the nesting is; each takes the depth (``top_level_*``: the
+frame's own depth; the others: the frame nests one level more)."""
 
 
 # --------------------------------------------------------------------------- the oracle
@@ -708,12 +709,38 @@ def kept_request_id(value: Mapping[str, Any]) -> str | None:
     return request_id if isinstance(request_id, str) and len(request_id) <= MAX_REQUEST_ID else None
 
 
+@cache
+def nesting_limit() -> int:
+    """``NestingDepth``: how many levels of objects and arrays a frame may nest (itself level 1)."""
+    return int(load_asyncapi()["components"]["schemas"]["NestingDepth"]["maximum"])
+
+
+def first_past(value: Any, limit: int) -> str | None:
+    """The JSON pointer of the first object or array, in document order, nested more than
+    ``limit`` levels deep (``value`` being level 1); ``None`` when there is none."""
+    stack: list[tuple[tuple[str | int, ...], Any, int]] = [((), value, 1)]
+    while stack:
+        path, node, level = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        if level > limit:
+            return json_pointer(path)
+        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
+        stack.extend(((*path, key), child, level + 1) for key, child in reversed(children))
+    return None
+
+
 def expected_answer(text: str, *, pointer: str | None = None) -> Expected:
     """The answer asyncapi.yaml promises for the text frame ``text``."""
     try:
         value = parse_json(text)
     except (ValueError, RecursionError):
         return Expected(frozenset({"invalid_json"}), None)
+    too_deep = first_past(value, nesting_limit())
+    if too_deep is not None:
+        # Refused before anything is read but the request_id, whatever else the frame holds.
+        request_id = kept_request_id(value) if isinstance(value, dict) else None
+        return Expected(frozenset({"validation_error"}), request_id, pointer=too_deep)
     if not isinstance(value, dict):
         return Expected(frozenset({"invalid_frame"}), None)
     request_id = kept_request_id(value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from generated import ws_messages as wire
@@ -21,6 +22,7 @@ class Client:
     def __init__(self, name: str, channel: str, log: Log) -> None:
         self.name, self.channel, self._log = name, channel, log
         self.frames: list[bytes] = []
+        self.timers: list[tuple[float, Callable[[], None]]] = []
 
     def offer(self, frame: bytes) -> bool:
         self._log.append((self.name, frame))
@@ -33,6 +35,21 @@ class Client:
 
     def close(self, code: int, reason: str) -> None:
         self._log.append((self.name, ("close", code)))
+
+    def offer_fragments(self, frame: bytes, fragments: int) -> None:
+        self._log.append((self.name, ("fragments", fragments)))
+        self.frames.append(frame)
+
+    def later(self, delay: float, callback: Callable[[], None]) -> None:
+        self.timers.append((delay, callback))
+
+    def run_timers(self) -> list[float]:
+        """Fire every timer in due order (ties in the order they were set); their delays."""
+        due = sorted(enumerate(self.timers), key=lambda item: (item[1][0], item[0]))
+        self.timers.clear()
+        for _, (_, callback) in due:
+            callback()
+        return [delay for _, (delay, _) in due]
 
 
 class Sink:
@@ -111,3 +128,38 @@ def test_records_are_published_in_order_after_the_frames() -> None:
     )
     assert log[0][0] == "me"
     assert [entry[1][0] for entry in log[1:]] == ["k0", "k1", "k2"]
+
+
+def ack_and_steps(n: int = 2) -> list[wire.ServerFrame]:
+    return [
+        wire.AckFrame(ts="T", request_id="d", action=wire.ActionName.triplet_demo),
+        *(wire.StepFrame(ts="T", request_id="d", step=k) for k in range(1, n + 1)),
+    ]
+
+
+def test_a_delayed_answer_waits_on_the_connection_while_the_fan_out_and_records_go_at_once() -> None:
+    delivery, _, clients, log = world(("me", "room"), ("peer", "room"))
+    outcome = channel_broadcast(
+        "hi", "room", RequestContext(request_id="d", channel="room", ts="T"), replies=[]
+    )
+    outcome.delay = 1.5
+    delivery.deliver(outcome, clients["me"])
+    assert [who for who, _ in log] == ["peer", "publisher"]  # nothing for the requester yet
+    assert clients["me"].run_timers() == [1.5]
+    assert [json.loads(f)["type"] for f in clients["me"].frames] == ["broadcast", "event"]
+
+
+def test_a_gap_spaces_the_replies_and_a_close_follows_after_frames() -> None:
+    delivery, _, clients, log = world(("me", "room"))
+    outcome = Outcome(ack_and_steps(3), gap=0.25, close=Close(4001, "bye", "fault.injected"), close_after=2)
+    delivery.deliver(outcome, clients["me"])
+    assert clients["me"].run_timers() == [0.0, 0.25, 0.25]
+    assert [json.loads(f)["type"] for f in clients["me"].frames] == ["ack", "step"]
+    assert log[-1] == ("me", ("close", 4001))
+
+
+def test_fragments_are_asked_of_the_connection_frame_by_frame() -> None:
+    delivery, _, clients, log = world(("me", "room"))
+    delivery.deliver(Outcome(ack_and_steps(1), fragments=4), clients["me"])
+    clients["me"].run_timers()
+    assert log == [("me", ("fragments", 4)), ("me", ("fragments", 4))]

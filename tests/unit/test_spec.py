@@ -102,6 +102,11 @@ def test_money_pattern_matches_the_spec() -> None:
         assert spec.MONEY.pattern == whole(document["components"]["schemas"]["Money"]["pattern"])
 
 
+def test_the_nesting_depth_matches_both_specs() -> None:
+    for document in (load_openapi(), load_asyncapi()):
+        assert number_range(document["components"]["schemas"]["NestingDepth"]) == spec.NESTING_DEPTH
+
+
 def test_the_domain_order_statuses_match_the_spec() -> None:
     for document in (load_openapi(), load_asyncapi()):
         assert [s.value for s in OrderStatus] == document["components"]["schemas"]["OrderStatus"]["enum"]

@@ -9,7 +9,15 @@ import pytest
 
 from generated import rest_models as rest
 from generated import ws_messages as wire
-from service.actions.decode import BODY, FRAME, InputDecoder, RejectedFrame, decode_request, validation_error
+from service.actions.decode import (
+    BODY,
+    FRAME,
+    MAX_NESTING,
+    InputDecoder,
+    RejectedFrame,
+    decode_request,
+    validation_error,
+)
 from service.errors import BadInput, InvalidJson, ValidationFailed
 
 
@@ -130,7 +138,53 @@ def test_a_number_followed_by_garbage_is_invalid_json_not_a_crash() -> None:
 def test_nesting_too_deep_to_read_is_a_validation_error_not_a_crash(text: str) -> None:
     error = rejected(text)
     assert error.error.code == "validation_error"
-    assert "nested too deeply" in error.error.message
+    assert error.error.message == f"The frame nests objects and arrays deeper than {MAX_NESTING} levels at /"
+
+
+def payload_objects(levels: int) -> str:
+    """An echo frame whose payload nests ``levels`` objects: the frame nests one more."""
+    return '{"action": "echo", "payload": ' + '{"a": ' * levels + "0" + "}" * levels + ', "request_id": "d"}'
+
+
+def test_the_nesting_limit_is_the_specs_and_the_frame_itself_is_level_one() -> None:
+    assert MAX_NESTING == 64
+    request = decode_request(payload_objects(MAX_NESTING - 1))
+    assert isinstance(request, wire.EchoRequest)
+    error = rejected(payload_objects(MAX_NESTING))
+    pointer = "/payload" + "/a" * (MAX_NESTING - 1)
+    assert (error.error.code, error.request_id, error.error.details) == (
+        "validation_error",
+        "d",
+        {"pointer": pointer},
+    )
+    assert error.error.message == f"The frame nests objects and arrays deeper than 64 levels at {pointer}"
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ("[" * 65 + "]" * 65, "/" + "/".join("0" * 64)),  # deeper than 64 before it is no object
+        ('{"action": ' + "[" * 64 + "]" * 64 + ', "request_id": "d"}', "/action" + "/0" * 63),
+        ('{"action": "fly", "x": ' + "[" * 64 + "]" * 64 + ', "request_id": "d"}', "/x" + "/0" * 63),
+        (
+            '{"action": "ping", "payload": ' + "[" * 64 + "]" * 64 + ', "request_id": "d"}',
+            "/payload" + "/0" * 63,
+        ),
+    ],
+    ids=["not-an-object", "action", "unknown-action", "closed-payload"],
+)
+def test_past_the_limit_nothing_else_is_judged(text: str, pointer: str) -> None:
+    error = rejected(text)
+    assert (error.error.code, error.error.details) == ("validation_error", {"pointer": pointer})
+
+
+def test_many_brackets_that_do_not_nest_deep_are_decoded() -> None:
+    items = [{"id": n, "tags": ["a", [n]]} for n in range(200)]
+    request = decode_request(json.dumps({"action": "echo", "payload": {"items": items}}))
+    assert request.payload == {"items": items}
+    assert (
+        rejected('{"action": "echo", "payload": {"x": [' + "[1]," * 100 + "1}}").error.code == "invalid_json"
+    )
 
 
 def test_field_names_with_backticks_keep_their_pointer() -> None:
@@ -210,13 +264,21 @@ def test_a_body_that_is_not_json_is_invalid_json(data: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "data", ["[" * 20_000 + "]" * 20_000, '{"customer": ' + "[" * 20_000 + "]" * 20_000 + "}"]
+    ("data", "pointer"),
+    [
+        ("[" * 20_000 + "]" * 20_000, "/body"),  # too deep to read at all: the body is named
+        ('{"customer": ' + "[" * 20_000 + "]" * 20_000 + "}", "/body"),
+        (
+            '{"customer": ' + "[" * 64 + "]" * 64 + ', "product": "p", "quantity": 1}',
+            "/body/customer" + "/0" * 63,
+        ),
+    ],
 )
-def test_a_body_nested_too_deeply_is_a_validation_error_at_the_body(data: str) -> None:
+def test_a_body_nested_too_deeply_is_a_validation_error_naming_where(data: str, pointer: str) -> None:
     error = refused_body(data)
     assert isinstance(error, ValidationFailed)
-    assert error.pointer == "/body"
-    assert error.message.startswith("The body is nested too deeply")
+    assert error.pointer == pointer
+    assert error.message == f"The body nests objects and arrays deeper than {MAX_NESTING} levels at {pointer}"
 
 
 @pytest.mark.parametrize("data", [b'{"customer": "caf\xe9"}', b'{"\xc3": 1}'])
@@ -246,3 +308,20 @@ def test_a_frame_and_a_body_get_the_same_error_but_for_where_they_sit(payload: s
     assert body_error.message == frame_error.value.message.replace(
         f" at {frame_pointer}", f" at {body_error.pointer}"
     )
+
+
+@pytest.mark.parametrize("name", ["a\u0000b", "\u0000", "ends\n", "tab\there", "\u007f", "c1\u009f"])
+@pytest.mark.parametrize("quantity", ["1", "1.0"], ids=["fast-path", "loose-path"])
+def test_a_name_with_a_control_character_is_refused_in_a_frame_and_in_a_body(
+    name: str, quantity: str
+) -> None:
+    fields = f'"customer": {json.dumps(name)}, "product": "p", "quantity": {quantity}'
+    frame = rejected(f'{{"action": "create_order", "payload": {{{fields}}}, "request_id": "n"}}')
+    assert (frame.error.code, frame.request_id, frame.error.details) == (
+        "validation_error",
+        "n",
+        {"pointer": "/payload/customer"},
+    )
+    body = refused_body(f"{{{fields}}}")
+    assert isinstance(body, ValidationFailed)
+    assert body.pointer == "/body/customer"

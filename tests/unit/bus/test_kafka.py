@@ -8,9 +8,11 @@ import asyncio
 import json
 import logging
 import time
+from typing import Any
 
 import pytest
 
+from service import spec
 from service.bus import kafka
 from service.bus.backlog import Round
 from service.bus.kafka import KafkaPublisher, next_linger
@@ -97,6 +99,22 @@ async def test_a_lone_record_goes_in_a_light_round() -> None:
     assert [list(r) for r in writer.rounds] == [[b"general"]]
     assert publisher._linger == kafka.LINGER_LIGHT_SECONDS
     await publisher.close()
+
+
+async def test_a_record_as_deep_as_a_frame_may_nest_is_encoded_and_sent_whole() -> None:
+    # An echo payload at NestingDepth: the frame is level 1 and the payload level 2, so the
+    # payload nests one level less than the limit; ``data`` holds it one level down.
+    deepest: Any = 0
+    for _ in range(spec.NESTING_DEPTH.high - 2):
+        deepest = {"a": deepest}
+    writer = FakeWriter()
+    publisher = publisher_with(writer)
+    await publisher.start()
+    publisher.publish(event_record(1, deep=deepest), key="general")
+    await publisher.close()
+    sent = [json.loads(value) for round_ in writer.rounds for value in round_.get(b"general", [])]
+    assert [record["data"] for record in sent] == [{"n": 1, "deep": deepest}]
+    assert publisher.health().published == 1
 
 
 def unreachable(*, buffer_events: int = 1000, flush_seconds: int = 5) -> KafkaSettings:

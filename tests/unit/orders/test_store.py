@@ -8,15 +8,19 @@ demo orders alone.
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 from collections import Counter, deque
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
+import msgspec
 import pytest
 
-from service.errors import InvalidTransition, OrderNotFound
+from generated import rest_models as rest
+from service.actions.decode import BODY, InputDecoder, RejectedFrame, decode_request
+from service.errors import InvalidTransition, OrderNotFound, ValidationFailed
 from service.orders.demo import DEMO_ORDERS
 from service.orders.model import NewOrder, Order, OrderStatus, StatusChange
 from service.orders.status import NEXT
@@ -214,3 +218,47 @@ async def test_concurrent_mixed_changes_make_one_legal_chain(store: OrderStore) 
         final = await store.get(order.id)
         assert final is not None
         assert_legal_chain([(c.previous, c.order.status) for c in changes], final.status)
+
+
+NAME_PROBES = [
+    *(chr(code) for code in range(0x100)),
+    *"\u2028\u2029\u200b\u200d\ufeff\ufffd\uffff\U0001f600\U0010ffff",
+    "e\u0301",
+    "'; DROP TABLE orders; --",
+    "%s $1 \\x00 \\0",
+    "\U0001f600" * 100,
+]
+"""Strings for ``customer`` and ``product``: every character up to U+00FF, the edges of Unicode,
+and text that has troubled databases; each is offered at the door first."""
+_CREATE_BODY: InputDecoder[rest.CreateOrder] = InputDecoder(rest.CreateOrder, source=BODY)
+
+
+def admitted(text: str) -> bool:
+    """Whether the contract lets ``text`` in as a name, by POST /orders and by create_order alike."""
+    payload = {"customer": text, "product": text, "quantity": 1}
+    frame = msgspec.json.encode({"action": "create_order", "payload": payload})
+    try:
+        _CREATE_BODY.decode(msgspec.json.encode(payload))
+    except ValidationFailed:
+        by_rest = False
+    else:
+        by_rest = True
+    try:
+        decode_request(frame)
+    except RejectedFrame:
+        by_ws = False
+    else:
+        by_ws = True
+    assert by_rest == by_ws, f"REST and WebSocket disagree on {text!r}"
+    return by_rest
+
+
+async def test_every_name_the_contract_admits_is_kept_exactly(store: OrderStore) -> None:
+    names = [probe for probe in NAME_PROBES if admitted(probe)]
+    for name in names:
+        order = await store.create(NewOrder(customer=name, product=name[::-1], quantity=1))
+        assert (order.customer, order.product) == (name, name[::-1])
+        assert await store.get(order.id) == order
+    refused = [probe for probe in NAME_PROBES if probe not in names]
+    # What the door refuses is exactly the control characters, so no store ever meets NUL.
+    assert refused == [probe for probe in NAME_PROBES if unicodedata.category(probe[0]) == "Cc"]
