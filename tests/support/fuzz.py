@@ -199,7 +199,11 @@ def schema_strategy(schema: Mapping[str, Any]) -> SearchStrategy[Any]:
 
 @cache
 def request_strategy(action: str) -> SearchStrategy[Frame]:
-    return cast(SearchStrategy[Frame], schema_strategy(request_schema(action)))
+    """Valid requests without ``simulate``: a fault may delay or close, which the fuzz oracle does
+    not expect; hostile ``simulate`` values are a mutation of their own (``bad_simulate``)."""
+    schema = dict(request_schema(action))
+    schema["properties"] = {k: v for k, v in schema["properties"].items() if k != "simulate"}
+    return cast(SearchStrategy[Frame], schema_strategy(schema))
 
 
 @st.composite
@@ -324,6 +328,7 @@ MUTATIONS = (
     "payload_field_out_of_bounds",
     "payload_field_integral_float",
     "extra_payload_key",
+    "bad_simulate",
 )
 
 
@@ -343,7 +348,7 @@ def _applicable(frame: Mapping[str, Any]) -> list[str]:
     found = list(MUTATIONS[:7])
     if "payload" in frame:
         found.append("drop_payload")
-    found += ["payload_not_an_object", "extra_payload_key"]
+    found += ["payload_not_an_object", "extra_payload_key", "bad_simulate"]
     payload = frame.get("payload")
     if isinstance(payload, dict):
         properties = payload_properties(action)
@@ -383,6 +388,51 @@ def unknown_actions() -> SearchStrategy[str]:
     ).filter(lambda s: s not in known)
 
 
+def _simulate_field_out_of_bounds() -> SearchStrategy[tuple[Any, str]]:
+    fields = {
+        "delay_ms": st.one_of(st.integers(max_value=-1), st.integers(min_value=30001)),
+        "gap_ms": st.one_of(st.integers(max_value=-1), st.integers(min_value=10001)),
+        "fragment": st.one_of(st.integers(max_value=1), st.integers(min_value=101)),
+        "shuffle": _non_strings().filter(lambda v: not isinstance(v, bool)),
+        "fail": st.text(max_size=12).filter(
+            lambda v: (
+                v
+                not in (
+                    "storage_unavailable",
+                    "internal_error",
+                    "order_not_found",
+                    "invalid_transition",
+                    "rate_limited",
+                )
+            )
+        ),
+    }
+    return st.one_of([values.map(_at_simulate(name)) for name, values in fields.items()])
+
+
+def _at_simulate(name: str) -> Callable[[Any], tuple[Any, str]]:
+    def wrap(value: Any) -> tuple[Any, str]:
+        return {name: value}, f"/simulate/{name}"
+
+    return wrap
+
+
+BAD_SIMULATES: SearchStrategy[tuple[Any, str]] = st.one_of(
+    not_objects().map(lambda value: (value, "/simulate")),
+    _simulate_field_out_of_bounds(),
+    KEY_NAMES.filter(
+        lambda key: (
+            key not in ("delay_ms", "gap_ms", "drop", "duplicate", "shuffle", "fail", "close", "fragment")
+        )
+    ).map(lambda key: ({key: 1}, json_pointer(["simulate", key]))),
+    st.sampled_from([4, "4", None, [1]]).map(lambda value: ({"drop": value}, "/simulate/drop")),
+    st.integers(min_value=1002, max_value=3999)
+    .filter(lambda code: code not in (1008, 1011, 1012, 1013))
+    .map(lambda code: ({"close": {"code": code}}, "/simulate/close/code")),
+)
+"""``simulate`` values the spec refuses, with the JSON pointer the answer must name."""
+
+
 LONG_REQUEST_IDS = repeated_text(st.integers(MAX_REQUEST_ID + 1, 4 * MAX_REQUEST_ID))
 BOUNDARY_REQUEST_IDS = repeated_text(st.sampled_from([1, MAX_REQUEST_ID - 1, MAX_REQUEST_ID])) | st.just("")
 
@@ -400,7 +450,7 @@ def _mutate(draw: st.DrawFn, frame: Frame, mutation: str) -> str | None:
         frame["action"] = draw(unknown_actions())
         return None
     if mutation == "extra_top_key":
-        key = _new_key(draw, TOP_KEYS)
+        key = _new_key(draw, [*TOP_KEYS, "simulate"])
         frame[key] = draw(json_values(max_leaves=3))
         return json_pointer([key])
     if mutation == "request_id_not_a_string":
@@ -418,6 +468,10 @@ def _mutate(draw: st.DrawFn, frame: Frame, mutation: str) -> str | None:
     if mutation == "payload_not_an_object":
         frame["payload"] = draw(not_objects())
         return "/payload"
+    if mutation == "bad_simulate":
+        simulate, pointer = draw(BAD_SIMULATES)
+        frame["simulate"] = simulate
+        return pointer
     assert isinstance(action, str)
     properties = payload_properties(action)
     if mutation == "extra_payload_key":

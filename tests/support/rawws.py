@@ -133,3 +133,32 @@ def _read_frames(sock: socket.socket, count: int, timeout: float) -> list[tuple[
             frames.append((stamp, buffer[start : start + length]))
             buffer = buffer[start + length :]
     return frames
+
+
+def read_messages(sock: socket.socket, count: int, timeout: float = 5.0) -> list[tuple[str, list[bytes]]]:
+    """``count`` text messages, each with the fragments it came in (a text frame, then continuations)."""
+    sock.settimeout(timeout)
+    buffer = b""
+    messages: list[tuple[str, list[bytes]]] = []
+    pieces: list[bytes] = []
+    while len(messages) < count:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError(f"closed after {len(messages)} of {count} messages")
+        buffer += chunk
+        while len(buffer) >= 2:
+            fin, opcode = buffer[0] & 0x80, buffer[0] & 0x0F
+            length, start = buffer[1] & 0x7F, 2
+            if length == 126:
+                length, start = struct.unpack("!H", buffer[2:4])[0], 4
+            elif length == 127:
+                length, start = struct.unpack("!Q", buffer[2:10])[0], 10
+            if len(buffer) < start + length:
+                break
+            payload, buffer = buffer[start : start + length], buffer[start + length :]
+            if opcode in (0x1, 0x0):
+                pieces.append(payload)
+                if fin:
+                    messages.append((b"".join(pieces).decode(), pieces))
+                    pieces = []
+    return messages
