@@ -175,7 +175,7 @@ class Settings:
                 compression=_choice(env, "KAFKA_COMPRESSION", "NONE", ("NONE", "GZIP")).lower(),
             ),
             cors=CorsSettings(allow_origins=_origins(env, "CORS_ALLOW_ORIGINS", LOCAL_ORIGINS)),
-            faults=FaultSettings(enabled=_choice(env, "FAULTS", "ON", ("ON", "OFF")) == "ON"),
+            faults=FaultSettings(enabled=_flag(env, "FAULTS", True)),
         )
 
 
@@ -213,7 +213,7 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
         return True
     if raw in {"0", "false", "no", "off"}:
         return False
-    raise SettingsError(f"{name} must be 1 or 0, got {raw!r}")
+    raise SettingsError(f"{name} must be on or off (1 or 0), got {raw!r}")
 
 
 def _origins(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -117,6 +117,8 @@ def shown_default(cell: str) -> Any:
     if not values:
         return None  # "не задана"
     value = values[0]
+    if value in ("on", "off"):
+        return value == "on"
     try:
         return float(value)
     except ValueError:
