@@ -344,7 +344,12 @@ class EventRecord(StrictStruct):
         ]
         | None
     )
-    data: dict[str, Any]
+    data: Annotated[
+        dict[str, Any],
+        Meta(
+            description="As the `event` frame's `data`. Records only (never a frame): `fault.injected`, one\nfor each fault the service injected: `{target, faults}` with `target` `request`\n(the request's `simulate`, as applied, and its `action`) or `connection` (the\nhandshake's fault parameters; a notification not sent because of `drop_rate`, as\n`{dropped: <frame type>}`; a `disconnect_after_ms` close, as `{disconnect_code}`).\n"
+        ),
+    ]
 
 
 AckPayload: TypeAlias = AckFrame
