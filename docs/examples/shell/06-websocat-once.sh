@@ -1,2 +1,2 @@
-echo '{"action": "triplet_demo", "payload": {}, "request_id": "r-triplet-1"}' \
-  | websocat -n --max-messages-rev 4 "ws://localhost:8002/ws?channel=general"
+{ echo '{"action": "triplet_demo", "payload": {}, "request_id": "r-triplet-1"}'; sleep 1; } \
+  | websocat "ws://localhost:8002/ws?channel=general"
