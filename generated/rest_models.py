@@ -53,6 +53,16 @@ OrderText: TypeAlias = Annotated[
 ]
 
 
+PreferDelay: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="`Prefer: delay=<ms>`: how many milliseconds later the real answer is sent (see the\ndocument's description). Outside these bounds the request is answered 400\n`validation_error` with `errors[0].pointer` `/header/Prefer`.\n",
+        ge=0,
+        le=30000,
+    ),
+]
+
+
 NestingDepth: TypeAlias = Annotated[
     int,
     Meta(

@@ -347,7 +347,7 @@ class EventRecord(StrictStruct):
     data: Annotated[
         dict[str, Any],
         Meta(
-            description="As the `event` frame's `data`. Records only (never a frame): `fault.injected`, one\nfor each fault the service injected: `{target, faults}` with `target` `request`\n(the request's `simulate`, as applied, and its `action`) or `connection` (the\nhandshake's fault parameters; a notification not sent because of `drop_rate`, as\n`{dropped: <frame type>}`; a `disconnect_after_ms` close, as `{disconnect_code}`).\n"
+            description="As the `event` frame's `data`. Records only (never a frame): `fault.injected`, one\nfor each fault the service injected: `{target, faults}` with `target` `request`\n(the request's `simulate`, as applied, and its `action`) or `connection` (the\nhandshake's fault parameters; a notification not sent because of `drop_rate`, as\n`{dropped: <frame type>}`; a `disconnect_after_ms` close, as `{disconnect_code}`).\nFrom REST (`Prefer`): `{target: request, method, path, faults: {code, delay}}`, with\n`request_id` and `channel` null.\n"
         ),
     ]
 

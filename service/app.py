@@ -11,7 +11,9 @@ from litestar.di import Provide
 
 from service.runtime import Runtime
 from service.settings import Settings
+from service.transport.documented import DocumentedApi
 from service.transport.guards import query_limit
+from service.transport.prefer import prefer_faults
 from service.transport.problems import EXCEPTION_HANDLERS
 from service.transport.rest import ROUTES
 from service.transport.ws import WebSocketEndpoint
@@ -33,7 +35,10 @@ def create_app(settings: Settings | None = None) -> ServiceApp:
         on_shutdown=[runtime.close],
         openapi_config=None,
         request_max_body_size=runtime.settings.limits.max_body_bytes,
-        middleware=[query_limit(runtime.settings.limits.max_query_bytes)],
+        middleware=[
+            query_limit(runtime.settings.limits.max_query_bytes),
+            prefer_faults(api=DocumentedApi.load(), runtime=runtime),
+        ],
         logging_config=None,
         # Swagger UI's "Try it out" in the docs calls from another origin; "*" exposes every
         # response header to it, as a tester would see them with curl.

@@ -18,7 +18,7 @@ REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decide
     ├── HandshakeRefused             the WebSocket handshake is refused (400, 403 or 503)
     ├── UpgradeRequired              426 upgrade_required: plain HTTP to the WebSocket endpoint
     ├── SimulatedFailure             the code a request's ``simulate.fail`` asked for (WebSocket only)
-    └── StorageUnavailable           503 storage_unavailable
+    └── StorageUnavailable           503 storage_unavailable (REST: with Retry-After)
 """
 
 from __future__ import annotations
@@ -170,11 +170,16 @@ class UpgradeRequired(ServiceError):
         )
 
 
+RETRY_AFTER_SECONDS = 1
+"""A REST 503's ``Retry-After``: a store call after that long tries the store again."""
+
+
 class StorageUnavailable(ServiceError):
     """The order store cannot be reached. The message never carries a DSN or SQL."""
 
     code = "storage_unavailable"
     http_status = 503
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}  # noqa: RUF012
 
     def __init__(self, message: str = "The order store is unavailable; try again later") -> None:
         super().__init__(message)

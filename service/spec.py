@@ -109,3 +109,5 @@ SUBPROTOCOLS: Final = frozenset(wire.Subprotocol)
 """``Subprotocol``: what the handshake answers when a client offers it (``qakit.v1``)."""
 NESTING_DEPTH: Final = number_bounds(wire.NestingDepth)
 """``NestingDepth``: how many levels of objects and arrays a frame or a body may nest (``high``)."""
+PREFER_DELAY: Final = number_bounds(rest.PreferDelay)
+"""``PreferDelay``: the milliseconds of a REST request's ``Prefer: delay=``."""

@@ -190,6 +190,7 @@ def test_example_walkers_find_every_kind_of_example() -> None:
         "#/components/parameters/OrderId/example",
         "#/components/responses/BadRequest/content/application~1problem+json/examples/missing_message/value",
         "#/components/schemas/Money/examples/0",
+        "#/components/examples/Order/value",
     }
     assert expected <= locations, sorted(expected - locations)
     for example in OPENAPI_EXAMPLES:

@@ -716,7 +716,11 @@ def asyncapi_schema_examples(document: Document | None = None) -> Iterator[Schem
 def _example_objects(
     doc: Document, holder: Mapping[str, Any], pointer: str, schema: Any
 ) -> Iterator[SchemaExample]:
-    """The ``example`` and ``examples`` of a media type, parameter or header object."""
+    """The ``example`` and ``examples`` of a media type, parameter or header object.
+
+    An example given by ``$ref`` (``#/components/examples/Order``) is located where its value
+    is written, and checked against the schema of every place that uses it.
+    """
     if not isinstance(schema, Mapping):
         return
     if "example" in holder:
@@ -724,8 +728,21 @@ def _example_objects(
     for name, example in (holder.get("examples") or {}).items():
         resolved = _resolve_local_ref(doc, example)
         if isinstance(resolved, Mapping) and "value" in resolved:
-            location = pointer + json_pointer(["examples", name, "value"])
+            if isinstance(example, Mapping) and "$ref" in example:
+                location = _final_ref(doc, example) + "/value"
+            else:
+                location = pointer + json_pointer(["examples", name, "value"])
             yield SchemaExample(location, resolved["value"], schema)
+
+
+def _final_ref(doc: Document, node: Mapping[str, Any]) -> str:
+    """The last ``$ref`` of a chain: where the referenced object is written."""
+    ref = str(node["$ref"])
+    target = resolve_pointer(doc, ref)
+    while isinstance(target, Mapping) and "$ref" in target:
+        ref = str(target["$ref"])
+        target = resolve_pointer(doc, ref)
+    return ref
 
 
 def _content_examples(doc: Document, content: Mapping[str, Any], pointer: str) -> Iterator[SchemaExample]:

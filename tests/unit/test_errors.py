@@ -29,3 +29,12 @@ def test_the_code_is_in_the_spec_of_every_transport_that_sends_it(cls: type[erro
         assert cls.code in REST_CODES, (
             f"{cls.__name__}.code {cls.code!r} is not a Problem.code of openapi.yaml"
         )
+
+
+def test_the_store_outage_carries_the_headers_the_spec_documents_for_it() -> None:
+    document = load_openapi()
+    documented = document["components"]["responses"]["StorageUnavailable"]["headers"]
+    assert set(errors.StorageUnavailable.headers) == set(documented)
+    retry_after = int(errors.StorageUnavailable.headers["Retry-After"])
+    assert retry_after >= document["components"]["headers"]["RetryAfter"]["schema"]["minimum"]
+    assert retry_after == errors.RETRY_AFTER_SECONDS

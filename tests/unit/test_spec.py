@@ -107,6 +107,10 @@ def test_the_nesting_depth_matches_both_specs() -> None:
         assert number_range(document["components"]["schemas"]["NestingDepth"]) == spec.NESTING_DEPTH
 
 
+def test_the_prefer_delay_bounds_match_the_spec() -> None:
+    assert number_range(load_openapi()["components"]["schemas"]["PreferDelay"]) == spec.PREFER_DELAY
+
+
 def test_the_domain_order_statuses_match_the_spec() -> None:
     for document in (load_openapi(), load_asyncapi()):
         assert [s.value for s in OrderStatus] == document["components"]["schemas"]["OrderStatus"]["enum"]

@@ -36,7 +36,9 @@ const DELIVERED_ORDER_ID = '4';
 
 // How the collection provokes each documented error example. The 2xx request of the operation is
 // copied and changed as said here; every error example of the spec must be listed here or in
-// NOT_PROVOKED, so an example added to the spec is a decision, not a silent gap.
+// NOT_PROVOKED, so an example added to the spec is a decision, not a silent gap. `prefer` asks
+// for the documented answer with the service's `Prefer` header (a store outage, a body over
+// 1 MiB: answers a plain request cannot get), so the request also shows a tester how to.
 const ERROR_REQUESTS = [
   { operationId: 'broadcast', status: '400', example: 'missing_message', dropQuery: ['message'] },
   { operationId: 'getOrder', status: '404', example: 'no_order', pathVariables: { id: '999' } },
@@ -47,10 +49,12 @@ const ERROR_REQUESTS = [
     example: 'delivered_to_paid',
     pathVariables: { id: '{{deliveredOrderId}}' },
   },
+  { operationId: 'listOrders', status: '503', example: 'down', prefer: 'code=503' },
+  { operationId: 'createOrder', status: '413', example: 'too_large', prefer: 'code=413' },
+  { operationId: 'createOrder', status: '415', example: 'text_plain', prefer: 'code=415' },
+  { operationId: 'listEvents', status: '414', example: 'too_long', prefer: 'code=414' },
 ];
-const NOT_PROVOKED = {
-  down: 'needs the order store to be down (503); the integration tests cover it',
-};
+const NOT_PROVOKED = {};
 
 // JSON Schema keywords newer than draft-07: Postman's jsonSchema assertion (Ajv 6) would ignore
 // them and pass bodies it should refuse, so the generator refuses to embed them.
@@ -198,7 +202,7 @@ function linkVariables(openapi, ops) {
   return { produced, consumed };
 }
 
-function testScript({ method, route, status, mediaType, schema, captures, exampleName }) {
+function testScript({ method, route, status, mediaType, schema, headers = [], captures, exampleName }) {
   const what = `${method.toUpperCase()} ${route} → ${status}${exampleName ? ` (example ${exampleName})` : ''}`;
   const lines = [
     `// ${GENERATED_BY}openapi.yaml: ${what}. Regenerate, do not edit.`,
@@ -210,6 +214,13 @@ function testScript({ method, route, status, mediaType, schema, captures, exampl
     lines.push(
       `pm.test("Content-Type is ${mediaType}", function () {`,
       `    pm.expect(pm.response.headers.get("Content-Type") || "").to.match(/^${escapeRegExp(mediaType)}\\s*(;|$)/i);`,
+      '});',
+    );
+  }
+  for (const name of headers) {
+    lines.push(
+      `pm.test("header ${name} is there", function () {`,
+      `    pm.expect(pm.response.headers.has("${name}")).to.be.true;`,
       '});',
     );
   }
@@ -275,13 +286,14 @@ function requestKey(item) {
   return `${item.request.method} ${route}`;
 }
 
-function applyChanges(request, { pathVariables = {}, dropQuery = [] }) {
+function applyChanges(request, { pathVariables = {}, dropQuery = [], prefer }) {
   for (const [name, value] of Object.entries(pathVariables)) {
     const variable = request.url.variable.find((entry) => entry.key === name);
     if (!variable) fail(`${request.method} has no path variable ${name}`);
     variable.value = value;
   }
   request.url.query = request.url.query.filter((entry) => !dropQuery.includes(entry.key));
+  if (prefer) request.header = [...request.header, { key: 'Prefer', value: prefer }];
 }
 
 /** Postman's saved example of the answer: only where the spec has an example to show. */
@@ -364,6 +376,7 @@ function buildItems(openapi, converted, folderName) {
             status: wanted.status,
             mediaType: error.mediaType,
             schema: isJson(error.mediaType) ? validationSchema(openapi, error.media.schema) : undefined,
+            headers: Object.keys(error.response.headers ?? {}),
             captures: [],
             exampleName: wanted.example,
           }),

@@ -18,6 +18,7 @@ import pytest
 from tests.support.client import ContractClient, types_of
 from tests.support.live import LiveService
 from tests.support.postgres import through_port
+from tests.support.specs import check_openapi_schema, load_openapi, openapi_schemas, resolve_pointer
 from tests.support.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.postgres
@@ -29,6 +30,20 @@ HEAL_WITHIN = 10.0
 def assert_no_secrets(text: str, dsn: str, proxy: TcpProxy) -> None:
     for secret in (dsn, "postgresql://", f":{proxy.port}", "SELECT", "FROM orders", "Traceback", 'File "'):
         assert secret not in text, f"{secret!r} leaked in {text!r}"
+
+
+def assert_documented_503(response: httpx.Response) -> None:
+    """The store's outage as openapi.yaml documents it: a problem, and ``Retry-After`` in seconds."""
+    assert response.status_code == 503
+    assert response.headers["content-type"].startswith("application/problem+json")
+    check_openapi_schema("Problem", response.json())
+    assert response.json()["code"] == "storage_unavailable"
+    document = load_openapi()
+    header = resolve_pointer(document, "#/components/responses/StorageUnavailable/headers/Retry-After")
+    schema = resolve_pointer(document, header["$ref"])["schema"]
+    retry_after = response.headers.get("retry-after", "")
+    assert retry_after.isdigit(), response.headers
+    openapi_schemas().validator_for(schema).validate(int(retry_after))
 
 
 async def store_health(http: httpx.AsyncClient) -> tuple[str, dict[str, Any]]:
@@ -89,9 +104,7 @@ async def test_an_outage_mid_run_is_answered_fast_and_heals_without_a_restart(
             f"[outage] REST GET /orders/1 answered {response.status_code} after "
             f"{(time.monotonic() - began) * 1000:.0f} ms"
         )
-        assert response.status_code == 503
-        assert response.headers["content-type"].startswith("application/problem+json")
-        assert response.json()["code"] == "storage_unavailable"
+        assert_documented_503(response)
         assert_no_secrets(response.text, dsn, proxy)
         await assert_serves_without_the_store(http, client, "during")
         _, store = await store_health(http)
@@ -147,6 +160,9 @@ async def test_a_hung_database_is_answered_within_the_bound(
         print(f"\n[hung] WS get_order answered storage_unavailable after {took * 1000:.0f} ms")
         assert types_of(frames) == ["ack", "error storage_unavailable"]
         assert took < ANSWER_BOUND
+        assert_documented_503(
+            await http.post("/orders", json={"customer": "A", "product": "B", "quantity": 1})
+        )
         began = time.monotonic()
         await assert_serves_without_the_store(http, client, "hung")
         print(f"[hung] echo and degraded /health answered after {(time.monotonic() - began) * 1000:.0f} ms")

@@ -1,0 +1,1 @@
+curl -s -i -H "Prefer: code=503" http://localhost:8002/orders
