@@ -1,2 +1,2 @@
-echo '{"action": "echo", "payload": {"text": "hello"}, "request_id": "r-off-1", "simulate": {"delay_ms": 500}}' \
-  | websocat -n --max-messages-rev 1 "ws://localhost:8002/ws?channel=general"
+{ echo '{"action": "echo", "payload": {"text": "hello"}, "request_id": "r-off-1", "simulate": {"delay_ms": 500}}'; sleep 1; } \
+  | websocat "ws://localhost:8002/ws?channel=general"
