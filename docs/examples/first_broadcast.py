@@ -12,12 +12,13 @@ import json
 import os
 
 import websockets
+from websockets.asyncio.client import ClientConnection
 
 HOST = os.environ.get("QA_KIT_HOST", "localhost:8002")
 URL = f"ws://{HOST}/ws?channel=tutorial"
 
 
-async def answers(ws, request_id: str, who: str) -> None:
+async def answers(ws: ClientConnection, request_id: str, who: str) -> None:
     """Print the frames `ws` receives up to the last answer to `request_id`."""
     while True:
         frame = json.loads(await asyncio.wait_for(ws.recv(), timeout=5))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from typing import Any
 
 import websockets
 
@@ -19,7 +20,7 @@ HOST = os.environ.get("QA_KIT_HOST", "localhost:8002")
 URL = f"ws://{HOST}/ws?channel=general"
 
 
-def label(frame: dict) -> str:
+def label(frame: dict[str, Any]) -> str:
     """`ack`, `echo`, `event ws.echo`: the frame type, with the event name for events."""
     return f"event {frame['event']}" if frame["type"] == "event" else frame["type"]
 

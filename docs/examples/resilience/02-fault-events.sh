@@ -1,0 +1,1 @@
+curl -s "http://localhost:8002/events?event=fault.injected&request_id=r-fail-1"

@@ -1,0 +1,1 @@
+python dedup_order.py

@@ -1,0 +1,1 @@
+python fragments.py

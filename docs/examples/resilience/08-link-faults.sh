@@ -1,0 +1,1 @@
+python link_faults.py

@@ -1,0 +1,1 @@
+FAULTS=off uv run --frozen --no-dev python -m service
