@@ -528,7 +528,7 @@ class Simulate(StrictStruct):
         Annotated[
             int,
             Meta(
-                description="Each frame of this answer is sent in this many WebSocket fragments (a text frame and continuations).",
+                description="Each frame of this answer is sent in this many WebSocket fragments (a text frame and\ncontinuations). Only the service's direct writes can fragment: with\n`WS_DIRECT_WRITE=0`, or while earlier frames still wait for a slow client, the frame\ngoes whole.\n",
                 ge=2,
                 le=100,
             ),

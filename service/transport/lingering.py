@@ -40,9 +40,13 @@ class Lingering:
             transport.resume_reading()
         self._timer: asyncio.TimerHandle | None = loop.call_later(quiet, self._check)
 
-    def heard(self) -> None:
-        """The peer sent something (dropped)."""
+    def heard(self, data: bytes = b"") -> None:
+        """The peer sent ``data`` (dropped). A WebSocket close frame at its end is the peer's
+        last word: the socket is closed at once rather than after a quiet spell."""
         self._heard = True
+        if data and ends_with_close_frame(data):
+            self.cancel()
+            self._transport.close()
 
     def cancel(self) -> None:
         """The connection is gone: stop the clock."""
@@ -57,3 +61,18 @@ class Lingering:
             self._timer = self._loop.call_later(self._quiet, self._check)
             return
         self._transport.close()
+
+
+def ends_with_close_frame(data: bytes) -> bool:
+    """Whether ``data`` ends with a whole masked close frame from a client (payload ≤ 125 bytes).
+
+    Only the end is looked at: what came before is never parsed. A close frame's payload is at
+    most 125 bytes (RFC 6455 §5.5), so its header is one of the last 131 bytes.
+    """
+    end = len(data)
+    at = data.rfind(0x88, max(0, end - 131))
+    while at >= 0:
+        if end - at >= 6 and data[at + 1] == 0x80 | (end - at - 6):
+            return True
+        at = data.rfind(0x88, max(0, end - 131), at)
+    return False

@@ -57,7 +57,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._lingering is not None:
-            self._lingering.heard()
+            self._lingering.heard(data)
             return
         room = self._head_room
         if room is not None and len(data) > room:

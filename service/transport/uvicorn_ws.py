@@ -101,7 +101,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def data_received(self, data: bytes) -> None:
         if self._lingering is not None:
-            self._lingering.heard()
+            self._lingering.heard(data)
             return
         if self._unparsed is None and len(data) <= PARSE_SLICE:
             self._parse(data)
