@@ -41,10 +41,10 @@ class Lingering:
         self._timer: asyncio.TimerHandle | None = loop.call_later(quiet, self._check)
 
     def heard(self, data: bytes = b"") -> None:
-        """The peer sent ``data`` (dropped). A WebSocket close frame at its end is the peer's
+        """The peer sent ``data`` (dropped). A read that is a WebSocket close frame is the peer's
         last word: the socket is closed at once rather than after a quiet spell."""
         self._heard = True
-        if data and ends_with_close_frame(data):
+        if data and is_close_frame(data):
             self.cancel()
             self._transport.close()
 
@@ -63,16 +63,11 @@ class Lingering:
         self._transport.close()
 
 
-def ends_with_close_frame(data: bytes) -> bool:
-    """Whether ``data`` ends with a whole masked close frame from a client (payload ≤ 125 bytes).
+def is_close_frame(data: bytes) -> bool:
+    """Whether ``data`` is exactly one masked close frame from a client (payload ≤ 125 bytes).
 
-    Only the end is looked at: what came before is never parsed. A close frame's payload is at
-    most 125 bytes (RFC 6455 §5.5), so its header is one of the last 131 bytes.
+    A client answers the server's close frame with its own, in a read of its own (a round trip
+    later): that read is the peer's last word. Nothing else is ever parsed, and a read that
+    merely ends with such bytes (inside a frame's masked payload) does not count.
     """
-    end = len(data)
-    at = data.rfind(0x88, max(0, end - 131))
-    while at >= 0:
-        if end - at >= 6 and data[at + 1] == 0x80 | (end - at - 6):
-            return True
-        at = data.rfind(0x88, max(0, end - 131), at)
-    return False
+    return len(data) >= 6 and data[0] == 0x88 and data[1] == 0x80 | (len(data) - 6) and len(data) <= 131
