@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from service.actions.frames import encode
-from service.actions.outcome import Close, Outcome, Publication
+from service.actions.outcome import Close, Outcome, Publication, Timing
 from service.channels.hub import ChannelHub, Recipient
 from service.events.publisher import EventSink
 
@@ -55,8 +55,8 @@ class Delivery:
             if fan_out.tally is not None:
                 fan_out.tally["delivered"] = audience
         if requester is not None:
-            if outcome.scheduled:
-                _schedule(outcome, requester)
+            if outcome.timing is not None:
+                _schedule(outcome, outcome.timing, requester)
             else:
                 replies = outcome.replies
                 if replies:
@@ -91,14 +91,14 @@ def _close(close: Close, requester: Requester) -> None:
     requester.close(close.code, close.reason)
 
 
-def _schedule(outcome: Outcome, requester: Requester) -> None:
+def _schedule(outcome: Outcome, timing: Timing, requester: Requester) -> None:
     """Replies that wait (``delay``), pause between them (``gap``), go out in fragments, or are
     cut short by a close: each step on the connection's timers, in order."""
     frames = [encode(frame) for frame in outcome.replies]
     close = outcome.close
-    if close is not None and outcome.close_after is not None:
-        frames = frames[: outcome.close_after]
-    fragments = outcome.fragments
+    if close is not None and timing.close_after is not None:
+        frames = frames[: timing.close_after]
+    fragments = timing.fragments
 
     def send(batch: list[bytes]) -> Callable[[], None]:
         def step() -> None:
@@ -110,12 +110,12 @@ def _schedule(outcome: Outcome, requester: Requester) -> None:
 
         return step
 
-    if outcome.gap and len(frames) > 1:
+    if timing.gap and len(frames) > 1:
         for n, frame in enumerate(frames):
-            requester.later(outcome.delay + n * outcome.gap, send([frame]))
-        end = outcome.delay + (len(frames) - 1) * outcome.gap
+            requester.later(timing.delay + n * timing.gap, send([frame]))
+        end = timing.delay + (len(frames) - 1) * timing.gap
     else:
-        requester.later(outcome.delay, send(frames))
-        end = outcome.delay
+        requester.later(timing.delay, send(frames))
+        end = timing.delay
     if close is not None:
         requester.later(end, lambda: _close(close, requester))

@@ -19,7 +19,7 @@ from generated import ws_messages as wire
 from service import spec
 from service.actions.context import RequestContext
 from service.actions.frames import event_record
-from service.actions.outcome import Close, Outcome, Publication
+from service.actions.outcome import Close, Outcome, Publication, Timing
 from service.errors import ValidationFailed
 
 MAX_DELAYED_ANSWERS = 100
@@ -115,17 +115,18 @@ def inject(
         rng.shuffle(rest)
         replies = head + rest
     outcome.replies = replies
-    if isinstance(simulate.delay_ms, int):
-        outcome.delay = simulate.delay_ms / 1000
-    if isinstance(simulate.gap_ms, int):
-        outcome.gap = simulate.gap_ms / 1000
-    if isinstance(simulate.fragment, int):
-        outcome.fragments = simulate.fragment
+    timing = Timing(
+        delay=simulate.delay_ms / 1000 if isinstance(simulate.delay_ms, int) else 0.0,
+        gap=simulate.gap_ms / 1000 if isinstance(simulate.gap_ms, int) else 0.0,
+        fragments=simulate.fragment if isinstance(simulate.fragment, int) else 1,
+    )
     close = simulate.close
     if isinstance(close, wire.SimulatedClose):
         reason = close.reason if isinstance(close.reason, str) else "simulated close (simulate.close)"
         outcome.close = Close(close.code, reason, "fault.injected")
-        outcome.close_after = close.after_frames if isinstance(close.after_frames, int) else 0
+        timing.close_after = close.after_frames if isinstance(close.after_frames, int) else 0
+    if timing.delay or timing.gap or timing.fragments > 1 or timing.close_after is not None:
+        outcome.timing = timing
     record = fault_record(
         {"target": "request", "action": action, "faults": msgspec.to_builtins(simulate)},
         request_id=context.request_id,
@@ -151,4 +152,5 @@ def connection_record(faults: dict[str, Any], *, channel: str, ts: str) -> Publi
 
 def answer_span(outcome: Outcome) -> float:
     """Seconds from now until the last reply of ``outcome`` is sent."""
-    return outcome.delay + outcome.gap * max(len(outcome.replies) - 1, 0)
+    timing = outcome.timing
+    return timing.delay + timing.gap * max(len(outcome.replies) - 1, 0) if timing is not None else 0.0

@@ -42,6 +42,19 @@ class Close(msgspec.Struct, frozen=True, gc=False):
     """The ``event.action`` of the one warning line that says why."""
 
 
+class Timing(msgspec.Struct, gc=False, kw_only=True):
+    """Replies that wait, pause, go in fragments or are cut short by a close."""
+
+    delay: float = 0.0
+    """Seconds before the first reply; later requests are served meanwhile."""
+    gap: float = 0.0
+    """Seconds between replies."""
+    fragments: int = 1
+    """WebSocket fragments each reply is sent in."""
+    close_after: int | None = None
+    """With the outcome's ``close``: how many replies go out before it (``None``: all)."""
+
+
 class Outcome(msgspec.Struct, gc=False):
     """Everything answering one request should do, in the order it is applied.
 
@@ -55,17 +68,6 @@ class Outcome(msgspec.Struct, gc=False):
     records: list[Publication] | None = None
     fan_out: FanOut | None = None
     close: Close | None = None
-    # How the replies go out: a fault the request asked for (``simulate``) may change these.
-    delay: float = 0.0
-    """Seconds before the first reply; later requests are served meanwhile."""
-    gap: float = 0.0
-    """Seconds between replies."""
-    fragments: int = 1
-    """WebSocket fragments each reply is sent in."""
-    close_after: int | None = None
-    """With ``close``: how many replies go out before it (``None``: all of them)."""
-
-    @property
-    def scheduled(self) -> bool:
-        """Not the plain case: the replies wait, pause, are fragmented or cut short by a close."""
-        return bool(self.delay or self.gap or self.fragments > 1 or self.close_after is not None)
+    timing: Timing | None = None
+    """How the replies go out when a fault the request asked for (``simulate``) changes it;
+    ``None``, the plain case: at once, whole, all of them."""

@@ -28,6 +28,7 @@ from service.actions.rate import TokenBucket
 from service.errors import FaultsDisabled, InvalidFrame, RateLimited, ServiceError, SimulatedFailure
 
 log = logging.getLogger("service.ws")
+_UNSET = msgspec.UNSET
 
 POLICY_VIOLATION = 1008
 BINARY_REFUSED = InvalidFrame("Binary frames are not supported; send JSON as a text frame")
@@ -105,7 +106,7 @@ class ActionProtocol:
         request_id = request.request_id if isinstance(request.request_id, str) else None
         context = RequestContext(request_id=request_id, channel=self._channel, ts=wall_clock())
         try:
-            if request.simulate is not msgspec.UNSET:
+            if request.simulate is not _UNSET:
                 return await self._simulated(request, request.simulate, context, now)
             return await self._answers.answer(request, context)
         except Exception:

@@ -24,16 +24,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email.utils
 import http
-from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.datastructures import Headers
-from websockets.exceptions import InvalidHeaderValue, InvalidUpgrade
-from websockets.http11 import Response
-from websockets.server import ServerProtocol
+from websockets.exceptions import HeaderLineTooLong, RequestLineTooLong, TooManyHeaders
+from websockets.http11 import Request, Response
 
 from service.transport.lingering import LIMIT_SECONDS, Lingering
 from service.transport.problems import PROBLEM_JSON, problem_body
@@ -41,50 +41,49 @@ from service.transport.problems import PROBLEM_JSON, problem_body
 PARSE_SLICE = 16 * 1024
 """Bytes of one client's input parsed at a time (see the module docstring)."""
 
-_CODES = {
-    400: "validation_error",
-    403: "origin_not_allowed",
-    405: "method_not_allowed",
-    414: "uri_too_long",
-    426: "upgrade_required",
-    431: "header_fields_too_large",
-}
+
+def problem_response(
+    status: int, code: str, detail: str, extra: list[tuple[str, str]] | None = None
+) -> bytes:
+    """A refused handshake's HTTP answer: an RFC 9457 problem, and the connection closes."""
+    body = problem_body(status, code, detail[:300])
+    headers = Headers(
+        [
+            ("Date", email.utils.formatdate(usegmt=True)),
+            ("Connection", "close"),
+            ("Content-Length", str(len(body))),
+            ("Content-Type", PROBLEM_JSON),
+            *(extra or ()),
+        ]
+    )
+    return Response(status, http.HTTPStatus(status).phrase, headers, body).serialize()
 
 
-def problem_rejection(conn: ServerProtocol) -> Callable[[http.HTTPStatus | int, str], Response]:
-    """A ``reject`` for websockets' handshake of ``conn`` whose refusals are problems, not plain text.
+def handshake_refusal(headers: Headers) -> bytes | None:
+    """The answer to an upgrade request websockets would refuse, checked before it does.
 
-    It is set on the connection's protocol object for the handshake only and taken away once
-    the handshake is done: an instance attribute costs nothing per frame, where a subclass of
-    ``ServerProtocol`` (its methods looked up one class further) cost ~0.5 µs a frame (measured).
+    websockets answers these in plain text; the contract promises problems. uvicorn (httptools)
+    has already checked ``Upgrade`` and ``Connection``; what is left is the version (426 with
+    ``Sec-WebSocket-Version: 13``, RFC 6455 §4.4) and the key.
     """
-
-    def reject(status: http.HTTPStatus | int, text: str) -> Response:
-        status = http.HTTPStatus(status)
-        extra: list[tuple[str, str]] = []
-        exc = conn.handshake_exc
-        if isinstance(exc, InvalidHeaderValue) and exc.name.lower() == "sec-websocket-version":
-            status = http.HTTPStatus.UPGRADE_REQUIRED
-            text = "Only WebSocket version 13 is supported (Sec-WebSocket-Version: 13)"
-            extra = [("Sec-WebSocket-Version", "13"), ("Upgrade", "websocket")]
-        elif isinstance(exc, InvalidUpgrade) or status == http.HTTPStatus.UPGRADE_REQUIRED:
-            extra = [("Upgrade", "websocket")]
-        detail = (
-            text.strip().removeprefix("Failed to open a WebSocket connection: ").rstrip(".") or status.phrase
+    versions = headers.get_all("Sec-WebSocket-Version")
+    if versions != ["13"]:
+        return problem_response(
+            426,
+            "upgrade_required",
+            "Only WebSocket version 13 is supported (Sec-WebSocket-Version: 13)",
+            [("Sec-WebSocket-Version", "13"), ("Upgrade", "websocket")],
         )
-        body = problem_body(status.value, _CODES.get(status.value, "validation_error"), detail[:300])
-        headers = Headers(
-            [
-                ("Date", email.utils.formatdate(usegmt=True)),
-                ("Connection", "close"),
-                ("Content-Length", str(len(body))),
-                ("Content-Type", PROBLEM_JSON),
-                *extra,
-            ]
+    keys = headers.get_all("Sec-WebSocket-Key")
+    try:
+        valid = len(keys) == 1 and len(base64.b64decode(keys[0].encode(), validate=True)) == 16
+    except (binascii.Error, UnicodeEncodeError):
+        valid = False
+    if not valid:
+        return problem_response(
+            400, "validation_error", "Sec-WebSocket-Key must be one base64-encoded 16-byte value"
         )
-        return Response(status.value, status.phrase, headers, body)
-
-    return reject
+    return None
 
 
 class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
@@ -97,7 +96,6 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.conn.reject = problem_rejection(self.conn)  # type: ignore[method-assign,assignment] # for the handshake only
         self.close_timeout = LIMIT_SECONDS
 
     def stop_reading(self) -> None:
@@ -174,10 +172,7 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     async def send(self, message: Any) -> None:
         await super().send(message)
-        kind = message["type"]
-        if kind == "websocket.accept":
-            vars(self.conn).pop("reject", None)  # the handshake is over: websockets' own method again
-        elif kind == "websocket.close" and self.close_sent and self.handshake_complete:
+        if message["type"] == "websocket.close" and self.close_sent and self.handshake_complete:
             self._linger()
 
     async def receive(self) -> Any:
@@ -199,10 +194,25 @@ class GuardedWebSocketProtocol(WebSocketsSansIOProtocol):
                 # uvicorn closes the socket as soon as the app returns unless a close is pending.
                 self.close_timer = self.loop.call_later(LIMIT_SECONDS, self.transport.close)
 
+    def handle_connect(self, event: Request) -> None:
+        refusal = handshake_refusal(event.headers)
+        if refusal is None:
+            super().handle_connect(event)
+        else:
+            self._refuse(refusal)
+
     def _refuse_unreadable_handshake(self) -> None:
-        """websockets refused a request head it could not read (431, 414) but left it unsent."""
+        """websockets could not read the request head (its plain-text answer is dropped)."""
+        self.conn.data_to_send()
+        too_long = isinstance(self.conn.handshake_exc, RequestLineTooLong)
+        if too_long or isinstance(self.conn.handshake_exc, (HeaderLineTooLong, TooManyHeaders)):
+            status, code = (414, "uri_too_long") if too_long else (431, "header_fields_too_large")
+            detail = f"The handshake's {'request line' if too_long else 'head'} is too large: {self.conn.handshake_exc}"
+        else:
+            status, code, detail = 400, "validation_error", "The handshake is not a valid HTTP request"
+        self._refuse(problem_response(status, code, detail))
+
+    def _refuse(self, answer: bytes) -> None:
         self.handshake_initiated = self.handshake_complete = self.close_sent = True
-        output = self.conn.data_to_send()
-        if output:
-            self.transport.write(b"".join(output))
+        self.transport.write(answer)
         self.transport.close()

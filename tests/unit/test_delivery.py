@@ -9,7 +9,7 @@ from typing import Any
 from generated import ws_messages as wire
 from service.actions.context import RequestContext
 from service.actions.notices import channel_broadcast
-from service.actions.outcome import Close, FanOut, Outcome, Publication
+from service.actions.outcome import Close, FanOut, Outcome, Publication, Timing
 from service.channels.hub import ChannelHub
 from service.delivery import Delivery
 
@@ -142,7 +142,7 @@ def test_a_delayed_answer_waits_on_the_connection_while_the_fan_out_and_records_
     outcome = channel_broadcast(
         "hi", "room", RequestContext(request_id="d", channel="room", ts="T"), replies=[]
     )
-    outcome.delay = 1.5
+    outcome.timing = Timing(delay=1.5)
     delivery.deliver(outcome, clients["me"])
     assert [who for who, _ in log] == ["peer", "publisher"]  # nothing for the requester yet
     assert clients["me"].run_timers() == [1.5]
@@ -151,7 +151,9 @@ def test_a_delayed_answer_waits_on_the_connection_while_the_fan_out_and_records_
 
 def test_a_gap_spaces_the_replies_and_a_close_follows_after_frames() -> None:
     delivery, _, clients, log = world(("me", "room"))
-    outcome = Outcome(ack_and_steps(3), gap=0.25, close=Close(4001, "bye", "fault.injected"), close_after=2)
+    outcome = Outcome(
+        ack_and_steps(3), close=Close(4001, "bye", "fault.injected"), timing=Timing(gap=0.25, close_after=2)
+    )
     delivery.deliver(outcome, clients["me"])
     assert clients["me"].run_timers() == [0.0, 0.25, 0.25]
     assert [json.loads(f)["type"] for f in clients["me"].frames] == ["ack", "step"]
@@ -160,6 +162,6 @@ def test_a_gap_spaces_the_replies_and_a_close_follows_after_frames() -> None:
 
 def test_fragments_are_asked_of_the_connection_frame_by_frame() -> None:
     delivery, _, clients, log = world(("me", "room"))
-    delivery.deliver(Outcome(ack_and_steps(1), fragments=4), clients["me"])
+    delivery.deliver(Outcome(ack_and_steps(1), timing=Timing(fragments=4)), clients["me"])
     clients["me"].run_timers()
     assert log == [("me", ("fragments", 4)), ("me", ("fragments", 4))]

@@ -51,10 +51,15 @@ def test_shuffle_keeps_the_ack_first_and_is_repeatable() -> None:
 def test_timing_fragments_and_close_are_set_for_the_delivery() -> None:
     close = wire.SimulatedClose(code=4001, after_frames=1)
     outcome = apply(wire.Simulate(delay_ms=1500, gap_ms=20, fragment=3, close=close))
-    assert (outcome.delay, outcome.gap, outcome.fragments, outcome.close_after) == (1.5, 0.02, 3, 1)
+    assert outcome.timing is not None
+    timing = outcome.timing
+    assert (timing.delay, timing.gap, timing.fragments, timing.close_after) == (1.5, 0.02, 3, 1)
     assert outcome.close is not None
     assert (outcome.close.code, outcome.close.log_event) == (4001, "fault.injected")
-    assert outcome.scheduled
+
+
+def test_faults_that_only_choose_frames_keep_the_plain_timing() -> None:
+    assert apply(wire.Simulate(drop=[wire.FrameType.event], shuffle=True)).timing is None
 
 
 def test_every_applied_fault_is_one_record() -> None:
