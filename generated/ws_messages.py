@@ -18,18 +18,6 @@ ChannelName: TypeAlias = Annotated[
 ]
 
 
-class SimulatedFailure(StrEnum):
-    """
-    The answer is `ack` then an `error` with this code, and nothing is changed.
-    """
-
-    storage_unavailable = "storage_unavailable"
-    internal_error = "internal_error"
-    order_not_found = "order_not_found"
-    invalid_transition = "invalid_transition"
-    rate_limited = "rate_limited"
-
-
 CloseCode: TypeAlias = Annotated[
     int,
     Meta(
@@ -522,7 +510,15 @@ class Simulate(StrictStruct):
         ]
         | UnsetType
     ) = UNSET
-    fail: SimulatedFailure | UnsetType = UNSET
+    fail: (
+        Annotated[
+            ErrorCode,
+            Meta(
+                description="The answer is `ack` then an `error` with this code (any of the spec's), and nothing is changed."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
     close: SimulatedClose | UnsetType = UNSET
     fragment: (
         Annotated[

@@ -134,7 +134,7 @@ class ActionProtocol:
             limit = RateLimited(min(delayed) - now)
             return Outcome([error_frame(limit, request_id)])
         action = ACTION_OF[type(request)].value
-        if isinstance(simulate.fail, wire.SimulatedFailure):
+        if isinstance(simulate.fail, wire.ErrorCode):
             ack = wire.AckFrame(ts=context.ts, request_id=request_id, action=ACTION_OF[type(request)])
             outcome = Outcome([ack, error_frame(SimulatedFailure(simulate.fail.value), request_id)])
         else:

@@ -388,24 +388,19 @@ def unknown_actions() -> SearchStrategy[str]:
     ).filter(lambda s: s not in known)
 
 
+@cache
+def error_codes() -> frozenset[str]:
+    """The spec's ``ErrorCode`` values: what ``simulate.fail`` may name."""
+    return frozenset(load_asyncapi()["components"]["schemas"]["ErrorCode"]["enum"])
+
+
 def _simulate_field_out_of_bounds() -> SearchStrategy[tuple[Any, str]]:
     fields = {
         "delay_ms": st.one_of(st.integers(max_value=-1), st.integers(min_value=30001)),
         "gap_ms": st.one_of(st.integers(max_value=-1), st.integers(min_value=10001)),
         "fragment": st.one_of(st.integers(max_value=1), st.integers(min_value=101)),
         "shuffle": _non_strings().filter(lambda v: not isinstance(v, bool)),
-        "fail": st.text(max_size=12).filter(
-            lambda v: (
-                v
-                not in (
-                    "storage_unavailable",
-                    "internal_error",
-                    "order_not_found",
-                    "invalid_transition",
-                    "rate_limited",
-                )
-            )
-        ),
+        "fail": st.text(max_size=20).filter(lambda v: v not in error_codes()),
     }
     return st.one_of([values.map(_at_simulate(name)) for name, values in fields.items()])
 
