@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, Literal, TypeAlias
 from msgspec import Meta, UNSET, UnsetType
 from generated.base import StrictStruct
 from enum import StrEnum
@@ -25,6 +25,108 @@ OrdersLimit: TypeAlias = Annotated[int, Meta(ge=1, le=100)]
 
 
 EventsLimit: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
+
+
+ChannelOffset: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="A frame's place in its channel's stream, 1 for the first.",
+        ge=1,
+        le=9007199254740991,
+    ),
+]
+
+
+ChannelSince: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="An offset a client saw; 0 when it saw none.",
+        ge=0,
+        le=9007199254740991,
+    ),
+]
+
+
+ChannelEpoch: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Names one life of a channel's stream; it changes whenever the channel's history is lost.",
+        examples=["3f9a1c2b7d4e"],
+        pattern="^[0-9a-f]{12}$",
+    ),
+]
+
+
+HistoryLimit: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
+
+
+ClientId: TypeAlias = Annotated[
+    str, Meta(examples=["c-5d0e7a91b2f4"], pattern="^c-[0-9a-f]{12}$")
+]
+
+
+PresenceName: TypeAlias = Annotated[
+    str,
+    Meta(
+        examples=["alice"],
+        max_length=64,
+        min_length=1,
+        pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+    ),
+]
+
+
+class ChannelInfo(StrictStruct):
+    name: ChannelName
+    members: Annotated[
+        int, Meta(description="Live WebSocket connections in the channel.", ge=0)
+    ]
+    present: Annotated[
+        int, Meta(description="Those of them that joined with `presence=true`.", ge=0)
+    ]
+    offset: ChannelSince
+    epoch: ChannelEpoch
+
+
+class Source(StrEnum):
+    ws = "ws"
+    rest = "rest"
+
+
+class BroadcastFrame(StrictStruct):
+    """
+    A `broadcast` frame as WebSocket clients receive it (see the AsyncAPI document).
+    """
+
+    type: Literal["broadcast"]
+    ts: str
+    request_id: Annotated[str, Meta(max_length=128)] | None
+    channel: ChannelName
+    message: str
+    source: Source
+    offset: ChannelOffset
+    epoch: ChannelEpoch
+
+
+class HistoryPage(StrictStruct):
+    channel: ChannelName
+    epoch: ChannelEpoch
+    offset: ChannelSince
+    complete: Annotated[
+        bool,
+        Meta(description="`false` when some frames after `since` are no longer held."),
+    ]
+    frames: list[BroadcastFrame]
+
+
+class PresenceMember(StrictStruct):
+    client_id: ClientId
+    name: PresenceName
+
+
+class Presence(StrictStruct):
+    channel: ChannelName
+    members: list[PresenceMember]
 
 
 BroadcastMessage: TypeAlias = Annotated[str, Meta(max_length=4096, min_length=1)]
@@ -92,6 +194,10 @@ class EventName(StrEnum):
     order_listed = "order.listed"
     order_created = "order.created"
     order_status_changed = "order.status_changed"
+    channel_joined = "channel.joined"
+    channel_left = "channel.left"
+    channel_history = "channel.history"
+    channel_presence = "channel.presence"
     fault_injected = "fault.injected"
 
 
@@ -123,6 +229,8 @@ class StatusChange(StrictStruct):
 class BroadcastResult(StrictStruct):
     channel: ChannelName
     delivered: Annotated[int, Meta(ge=0)]
+    offset: ChannelOffset
+    epoch: ChannelEpoch
 
 
 ChannelsAdditionalProperty: TypeAlias = Annotated[int, Meta(ge=1)]

@@ -112,6 +112,8 @@ class ActionName(StrEnum):
     create_order = "create_order"
     change_status = "change_status"
     ping = "ping"
+    history = "history"
+    presence = "presence"
 
 
 class EventName(StrEnum):
@@ -123,6 +125,10 @@ class EventName(StrEnum):
     order_listed = "order.listed"
     order_created = "order.created"
     order_status_changed = "order.status_changed"
+    channel_joined = "channel.joined"
+    channel_left = "channel.left"
+    channel_history = "channel.history"
+    channel_presence = "channel.presence"
     fault_injected = "fault.injected"
 
 
@@ -159,6 +165,66 @@ OrdersLimit: TypeAlias = Annotated[int, Meta(ge=1, le=100)]
 
 
 BroadcastMessage: TypeAlias = Annotated[str, Meta(max_length=4096, min_length=1)]
+
+
+ChannelOffset: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="A frame's place in its channel's stream, 1 for the first; one more for each frame published to the channel.",
+        ge=1,
+        le=9007199254740991,
+    ),
+]
+
+
+ChannelSince: TypeAlias = Annotated[
+    int,
+    Meta(
+        description="The last offset a client saw; 0 when it saw none.",
+        ge=0,
+        le=9007199254740991,
+    ),
+]
+
+
+ChannelEpoch: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="Names one life of a channel's stream; it changes whenever the channel's history is lost\n(the service restarted, or the channel's history was dropped to stay within its bounds).\nOffsets compare only within one epoch.\n",
+        examples=["3f9a1c2b7d4e"],
+        pattern="^[0-9a-f]{12}$",
+    ),
+]
+
+
+ClientId: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="The server's name for one connection, given in `subscribed` and in presence.",
+        examples=["c-5d0e7a91b2f4"],
+        pattern="^c-[0-9a-f]{12}$",
+    ),
+]
+
+
+PresenceName: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="A name presence shows, 1–64 characters, none of them a control character.",
+        examples=["alice"],
+        max_length=64,
+        min_length=1,
+        pattern="^[^\\x00-\\x1F\\x7F-\\x9F]*$",
+    ),
+]
+
+
+HistoryLimit: TypeAlias = Annotated[int, Meta(ge=1, le=1000)]
+
+
+class PresenceMember(StrictStruct):
+    client_id: ClientId
+    name: PresenceName
 
 
 class OrderStatus(StrEnum):
@@ -243,6 +309,44 @@ class ChangeStatusPayload(StrictStruct):
     status: OrderStatus
 
 
+class HistoryPayload(StrictStruct):
+    channel: (
+        Annotated[
+            ChannelName,
+            Meta(description="The channel to read; the client's own by default."),
+        ]
+        | UnsetType
+    ) = UNSET
+    since: (
+        Annotated[
+            ChannelSince,
+            Meta(
+                description="Frames after this offset; 0 (the default) for all that are held."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    limit: (
+        Annotated[
+            HistoryLimit,
+            Meta(
+                description="At most this many frames, the oldest after `since` first."
+            ),
+        ]
+        | UnsetType
+    ) = 100
+
+
+class PresencePayload(StrictStruct):
+    channel: (
+        Annotated[
+            ChannelName,
+            Meta(description="The channel to look at; the client's own by default."),
+        ]
+        | UnsetType
+    ) = UNSET
+
+
 class AckFrame(StrictStruct, tag_field="type", tag="ack"):
     ts: Timestamp
     request_id: ReplyRequestId
@@ -272,6 +376,70 @@ class BroadcastFrame(StrictStruct, tag_field="type", tag="broadcast"):
     channel: ChannelName
     message: str
     source: Source
+    offset: ChannelOffset
+    epoch: ChannelEpoch
+
+
+class SubscribedFrame(StrictStruct, tag_field="type", tag="subscribed"):
+    ts: Timestamp
+    request_id: None
+    channel: ChannelName
+    client_id: ClientId
+    epoch: ChannelEpoch
+    offset: Annotated[
+        ChannelSince,
+        Meta(
+            description="The channel's last offset when the client joined (0 before its first frame)."
+        ),
+    ]
+    recovered: Annotated[
+        bool,
+        Meta(
+            description="`true`: every frame after the client's `since` follows (`missed` of them), then live\nframes. `false`: they cannot all be sent (another `epoch`, or older than the history\nholds, or no `since` given): the client reloads its state and goes on from `offset`.\n"
+        ),
+    ]
+    missed: Annotated[
+        int,
+        Meta(
+            description="How many frames follow before the live ones (0 unless `recovered`).",
+            ge=0,
+        ),
+    ]
+
+
+class HistoryFrame(StrictStruct, tag_field="type", tag="history"):
+    ts: Timestamp
+    request_id: ReplyRequestId
+    channel: ChannelName
+    epoch: ChannelEpoch
+    offset: Annotated[
+        ChannelSince,
+        Meta(description="The channel's last offset now (0 before its first frame)."),
+    ]
+    complete: Annotated[
+        bool,
+        Meta(
+            description="`false` when some frames after `since` are no longer held (the first one given is not `since + 1`)."
+        ),
+    ]
+    frames: Annotated[
+        list[BroadcastFrame],
+        Meta(
+            description="The `broadcast` frames after `since`, oldest first, as the channel's other clients received them."
+        ),
+    ]
+
+
+class PresenceFrame(StrictStruct, tag_field="type", tag="presence"):
+    ts: Timestamp
+    request_id: ReplyRequestId
+    channel: ChannelName
+    members: Annotated[
+        list[PresenceMember],
+        Meta(
+            description="The clients of the channel that joined with `presence=true`, in the order they joined."
+        ),
+    ]
 
 
 class OrderFrame(StrictStruct, tag_field="type", tag="order"):
@@ -293,7 +461,7 @@ class EventFrame(StrictStruct, tag_field="type", tag="event"):
     data: Annotated[
         dict[str, Any],
         Meta(
-            description="`ws.echo`: the payload. `ws.triplet_demo`: `{steps}`. `ws.broadcast`:\n`{channel, message, delivered}` (`delivered`: the clients the channel had when the\nbroadcast went out, the sender included). `ws.pong`: `{}`. `order.viewed`: `{id, found}`.\n`order.listed`: `{count, limit}`. `order.created`: `{order}`.\n`order.status_changed`: `{order, previous_status}`.\n"
+            description="`ws.echo`: the payload. `ws.triplet_demo`: `{steps}`. `ws.broadcast`:\n`{channel, message, delivered}` (`delivered`: the clients the channel had when the\nbroadcast went out, the sender included). `ws.pong`: `{}`. `order.viewed`: `{id, found}`.\n`order.listed`: `{count, limit}`. `order.created`: `{order}`.\n`order.status_changed`: `{order, previous_status}`. `channel.joined`,\n`channel.left`: `{channel, client_id, name}` (to the channel's presence clients,\n`request_id: null`). `channel.history`: `{channel, since, count}`.\n`channel.presence`: `{channel, count}`.\n"
         ),
     ]
 
@@ -314,7 +482,10 @@ ServerFrame: TypeAlias = Annotated[
     | OrderFrame
     | OrdersFrame
     | EventFrame
-    | ErrorFrame,
+    | ErrorFrame
+    | SubscribedFrame
+    | HistoryFrame
+    | PresenceFrame,
     Meta(description="Any frame the server sends, told apart by `type`."),
 ]
 
@@ -352,6 +523,15 @@ StepPayload: TypeAlias = StepFrame
 BroadcastPayload1: TypeAlias = BroadcastFrame
 
 
+SubscribedPayload: TypeAlias = SubscribedFrame
+
+
+HistoryPayload1: TypeAlias = HistoryFrame
+
+
+PresencePayload1: TypeAlias = PresenceFrame
+
+
 OrderPayload: TypeAlias = OrderFrame
 
 
@@ -368,7 +548,49 @@ EventRecordPayload: TypeAlias = EventRecord
 
 
 class WsWsQuery(StrictStruct):
-    channel: ChannelName | UnsetType = "general"
+    channel: (
+        Annotated[
+            ChannelName,
+            Meta(description="The channel to join; `general` when not given."),
+        ]
+        | UnsetType
+    ) = "general"
+    since: (
+        Annotated[
+            ChannelSince,
+            Meta(
+                description="Resume: the last `offset` of this channel the client saw (0: none). The server\nsends the frames after it that it still holds, after a `subscribed` frame.\n"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    epoch: (
+        Annotated[
+            ChannelEpoch,
+            Meta(
+                description="Resume: the `epoch` of the frames the client saw. When it is not the channel's\nepoch now, the history it knew is gone: `recovered: false`. Only with `since`.\n"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    presence: (
+        Annotated[
+            bool,
+            Meta(
+                description="`true`: this client is listed in the channel's presence, and gets `event\nchannel.joined` / `channel.left` when another presence client joins or leaves.\n"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    name: (
+        Annotated[
+            PresenceName,
+            Meta(
+                description="The name presence shows for this client (only with `presence=true`); its `client_id` by default."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
     latency_ms: (
         Annotated[
             int,
@@ -589,6 +811,18 @@ class PingRequest(StrictStruct, tag_field="action", tag="ping"):
     simulate: Simulate | UnsetType = UNSET
 
 
+class HistoryRequest(StrictStruct, tag_field="action", tag="history"):
+    payload: HistoryPayload | UnsetType = UNSET
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
+class PresenceRequest(StrictStruct, tag_field="action", tag="presence"):
+    payload: PresencePayload | UnsetType = UNSET
+    request_id: RequestId | UnsetType = UNSET
+    simulate: Simulate | UnsetType = UNSET
+
+
 ClientFrame: TypeAlias = Annotated[
     EchoRequest
     | TripletDemoRequest
@@ -597,7 +831,9 @@ ClientFrame: TypeAlias = Annotated[
     | ListOrdersRequest
     | CreateOrderRequest
     | ChangeStatusRequest
-    | PingRequest,
+    | PingRequest
+    | HistoryRequest
+    | PresenceRequest,
     Meta(description="Any frame a client may send, told apart by `action`."),
 ]
 
@@ -624,3 +860,9 @@ ChangeStatusRequestPayload: TypeAlias = ChangeStatusRequest
 
 
 PingRequestPayload: TypeAlias = PingRequest
+
+
+HistoryRequestPayload: TypeAlias = HistoryRequest
+
+
+PresenceRequestPayload: TypeAlias = PresenceRequest

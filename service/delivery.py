@@ -66,6 +66,8 @@ class Delivery:
         if fan_out is not None:
             if fan_out.channel is None:
                 self._hub.to_everyone(fan_out.frame, exclude=requester)
+            elif fan_out.present_only:
+                self._hub.to_present(fan_out.channel, fan_out.frame, exclude=requester)
             else:
                 self._hub.to_channel(fan_out.channel, fan_out.frame, exclude=requester)
         records = outcome.records

@@ -21,6 +21,8 @@ from service.events.publisher import EventPublisher, Publishers
 from service.orders.store import OrderStore
 from service.settings import Settings
 from service.storage import open_store
+from service.streams.history import ChannelHistory
+from service.streams.presence import Roster
 
 GOING_AWAY = 1001
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -45,6 +47,8 @@ class Runtime:
     recent_events: RecentEvents
     kafka: EventPublisher | None
     orders: OrderDesk
+    history: ChannelHistory
+    roster: Roster
     answers: ActionAnswers
     delivery: Delivery
     journal: ActionJournal
@@ -63,6 +67,11 @@ class Runtime:
             mode=settings.server.log_actions, per_second=settings.server.log_actions_per_second
         )
         orders = OrderDesk(store=store)
+        bounds = settings.history
+        history = ChannelHistory(
+            size=bounds.size, ttl=bounds.ttl_seconds, channels=bounds.channels, max_bytes=bounds.max_bytes
+        )
+        roster = Roster()
         return cls(
             settings=settings,
             store=store,
@@ -70,7 +79,9 @@ class Runtime:
             recent_events=recent,
             kafka=kafka,
             orders=orders,
-            answers=ActionAnswers(orders=orders, journal=journal),
+            history=history,
+            roster=roster,
+            answers=ActionAnswers(orders=orders, history=history, roster=roster, journal=journal),
             delivery=Delivery(hub=hub, events=events),
             journal=journal,
             started_at=time.monotonic(),

@@ -85,6 +85,20 @@ class FaultSettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class HistorySettings:
+    size: int = 100
+    """``CHANNEL_HISTORY_SIZE``: frames a channel keeps for clients that resume (``since``); at
+    most ``WS_OUTBOX_FRAMES`` less 2, since a resuming client may be sent them all at once."""
+    ttl_seconds: float = 300.0
+    """``CHANNEL_HISTORY_TTL_SECONDS``: frames older than this are no longer kept."""
+    channels: int = 1000
+    """``CHANNEL_HISTORY_CHANNELS``: channels that keep history; past it the channel used least
+    recently loses its history (and its epoch changes)."""
+    max_bytes: int = 32 * 1024 * 1024
+    """``CHANNEL_HISTORY_MAX_BYTES``: the frames kept, in all channels; past it as above."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StoreSettings:
     database_url: str | None = None
     """``DATABASE_URL``: PostgreSQL DSN; without it orders live in memory."""
@@ -127,6 +141,14 @@ class Settings:
     kafka: KafkaSettings = field(default_factory=KafkaSettings)
     cors: CorsSettings = field(default_factory=CorsSettings)
     faults: FaultSettings = field(default_factory=FaultSettings)
+    history: HistorySettings = field(default_factory=HistorySettings)
+
+    def __post_init__(self) -> None:
+        if self.history.size > self.limits.outbox_frames - 2:
+            raise SettingsError(
+                f"CHANNEL_HISTORY_SIZE ({self.history.size}) must be at most WS_OUTBOX_FRAMES less 2"
+                f" ({self.limits.outbox_frames - 2}): a resuming client may be sent all of it at once"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -176,6 +198,14 @@ class Settings:
             ),
             cors=CorsSettings(allow_origins=_origins(env, "CORS_ALLOW_ORIGINS", LOCAL_ORIGINS)),
             faults=FaultSettings(enabled=_flag(env, "FAULTS", True)),
+            history=HistorySettings(
+                size=_int(env, "CHANNEL_HISTORY_SIZE", 100, low=1, high=1_000_000),
+                ttl_seconds=_float(env, "CHANNEL_HISTORY_TTL_SECONDS", 300.0, low=1, high=7 * 24 * 3600),
+                channels=_int(env, "CHANNEL_HISTORY_CHANNELS", 1000, low=1, high=1_000_000),
+                max_bytes=_int(
+                    env, "CHANNEL_HISTORY_MAX_BYTES", 32 * 1024 * 1024, low=64 * 1024, high=4 * 1024**3
+                ),
+            ),
         )
 
 

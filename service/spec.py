@@ -111,3 +111,9 @@ NESTING_DEPTH: Final = number_bounds(wire.NestingDepth)
 """``NestingDepth``: how many levels of objects and arrays a frame or a body may nest (``high``)."""
 PREFER_DELAY: Final = number_bounds(rest.PreferDelay)
 """``PreferDelay``: the milliseconds of a REST request's ``Prefer: delay=``."""
+HISTORY_LIMIT: Final = number_bounds(rest.HistoryLimit)
+"""``HistoryLimit``: ``GET /channels/{name}/history?limit=`` (and the ``history`` action's)."""
+HISTORY_LIMIT_DEFAULT: Final[int] = field_default(wire.HistoryPayload, "limit")
+"""``HistoryLimit``'s ``default``."""
+CHANNEL_SINCE: Final = number_bounds(rest.ChannelSince)
+"""``ChannelSince``: ``?since=`` of a handshake and of ``GET /channels/{name}/history``."""

@@ -11,6 +11,8 @@ import typing
 from decimal import Decimal
 from typing import Any
 
+import msgspec
+
 from generated import ws_messages as wire
 from service.actions.context import RequestContext
 from service.actions.frames import error_frame, event_frame, event_record, wire_order
@@ -20,7 +22,9 @@ from service.actions.order_desk import OrderDesk
 from service.actions.outcome import Outcome
 from service.errors import ServiceError
 from service.orders.model import NewOrder, OrderStatus
-from service.spec import DEFAULT_CHANNEL, ORDERS_LIMIT_DEFAULT
+from service.spec import DEFAULT_CHANNEL, HISTORY_LIMIT_DEFAULT, ORDERS_LIMIT_DEFAULT
+from service.streams.history import ChannelHistory
+from service.streams.presence import Roster
 
 ACTION_OF: dict[type, wire.ActionName] = {
     request_type: wire.ActionName(str(request_type.__struct_config__.tag))
@@ -32,8 +36,17 @@ ACTION_OF: dict[type, wire.ActionName] = {
 class ActionAnswers:
     """Answers decoded requests; shared by every connection (it keeps no per-client state)."""
 
-    def __init__(self, *, orders: OrderDesk, journal: ActionJournal | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        orders: OrderDesk,
+        history: ChannelHistory | None = None,
+        roster: Roster | None = None,
+        journal: ActionJournal | None = None,
+    ) -> None:
         self._orders = orders
+        self._history = history if history is not None else ChannelHistory()
+        self._roster = roster if roster is not None else Roster()
         self._journal = journal if journal is not None else ActionJournal(mode="off")
 
     async def answer(self, request: wire.ClientFrame, context: RequestContext) -> Outcome:
@@ -80,8 +93,27 @@ class ActionAnswers:
                 return _with_event(replies, wire.EventName.ws_pong, {}, context, key)
             case wire.BroadcastRequest(payload=wire.BroadcastPayload(message=message)):
                 return channel_broadcast(
-                    message, context.channel or DEFAULT_CHANNEL, context, replies=replies
+                    message,
+                    context.channel or DEFAULT_CHANNEL,
+                    context,
+                    replies=replies,
+                    history=self._history,
                 )
+            case wire.HistoryRequest(payload=payload):
+                return self._channel_history(payload, context, replies)
+            case wire.PresenceRequest(payload=payload):
+                channel = _target_channel(payload, context)
+                members = self._roster.members(channel)
+                replies.append(
+                    wire.PresenceFrame(
+                        ts=ts,
+                        request_id=rid,
+                        channel=channel,
+                        members=[wire.PresenceMember(client_id=c, name=n) for c, n in members],
+                    )
+                )
+                data = {"channel": channel, "count": len(members)}
+                return _with_event(replies, wire.EventName.channel_presence, data, context, channel)
             case wire.GetOrderRequest(payload=wire.GetOrderPayload(id=order_id)):
                 order = await self._orders.get(order_id)
                 replies.append(
@@ -109,6 +141,41 @@ class ActionAnswers:
                 change = await self._orders.change_status(order_id, OrderStatus(status.value), context)
                 return order_changed(change, context, replies=replies)
         raise AssertionError(f"unhandled request {request!r}")  # pragma: no cover - the union is closed
+
+    def _channel_history(
+        self,
+        payload: wire.HistoryPayload | msgspec.UnsetType,
+        context: RequestContext,
+        replies: list[wire.ServerFrame],
+    ) -> Outcome:
+        channel = _target_channel(payload, context)
+        since, limit = 0, HISTORY_LIMIT_DEFAULT
+        if isinstance(payload, wire.HistoryPayload):
+            since = payload.since if isinstance(payload.since, int) else 0
+            limit = payload.limit if isinstance(payload.limit, int) else HISTORY_LIMIT_DEFAULT
+        page = self._history.after(channel, since, limit=limit)
+        replies.append(
+            wire.HistoryFrame(
+                ts=context.ts,
+                request_id=context.request_id,
+                channel=channel,
+                epoch=page.epoch,
+                offset=page.offset,
+                complete=page.complete,
+                # The frames as kept, already encoded: msgspec writes a Raw as it is.
+                frames=[msgspec.Raw(frame) for frame in page.frames],  # type: ignore[misc]
+            )
+        )
+        data = {"channel": channel, "since": since, "count": len(page.frames)}
+        return _with_event(replies, wire.EventName.channel_history, data, context, channel)
+
+
+def _target_channel(payload: object, context: RequestContext) -> str:
+    """The payload's ``channel``, else the requester's own."""
+    channel = getattr(payload, "channel", msgspec.UNSET)
+    if isinstance(channel, str):
+        return channel
+    return context.channel or DEFAULT_CHANNEL
 
 
 def _with_event(

@@ -13,6 +13,7 @@ from service.actions.context import RequestContext
 from service.actions.frames import encode, event_frame, event_record
 from service.actions.order_desk import OrderChange
 from service.actions.outcome import FanOut, Outcome
+from service.streams.history import ChannelHistory
 
 
 def order_changed(
@@ -29,33 +30,71 @@ def order_changed(
 
 
 def channel_broadcast(
-    message: str, channel: str, context: RequestContext, *, replies: list[wire.ServerFrame]
+    message: str,
+    channel: str,
+    context: RequestContext,
+    *,
+    replies: list[wire.ServerFrame],
+    history: ChannelHistory,
 ) -> Outcome:
-    """A message to every client of ``channel``.
+    """A message to every client of ``channel``: it takes the channel's next offset and is kept
+    in its history, as the frame the other clients get (``request_id: null``).
 
     From a WebSocket client: its replies get its own ``broadcast`` frame and ``event
     ws.broadcast`` (whose ``delivered`` is the channel's audience, the sender included), and
-    one event record. From REST (``context.channel`` is ``None``): the fan-out only.
+    one event record. From REST (``context.channel`` is ``None``): the fan-out only; its tally
+    (``channel``, ``delivered``, ``offset``, ``epoch``) is the REST answer.
     """
-    if context.channel is None:
-        frame = wire.BroadcastFrame(
-            ts=context.ts, request_id=None, channel=channel, message=message, source=wire.Source.rest
+    source = wire.Source.ws if context.channel is not None else wire.Source.rest
+    ts = context.ts
+
+    def build(epoch: str, offset: int) -> bytes:
+        return encode(
+            wire.BroadcastFrame(
+                ts=ts,
+                request_id=None,
+                channel=channel,
+                message=message,
+                source=source,
+                offset=offset,
+                epoch=epoch,
+            )
         )
-        return Outcome(replies, fan_out=FanOut(channel, encode(frame)))
-    others = wire.BroadcastFrame(
-        ts=context.ts, request_id=None, channel=channel, message=message, source=wire.Source.ws
-    )
+
+    position, others = history.publish(channel, build)
+    if context.channel is None:
+        tally = {"channel": channel, "delivered": 0, "offset": position.offset, "epoch": position.epoch}
+        return Outcome(replies, fan_out=FanOut(channel, others, tally))
     replies.append(
         wire.BroadcastFrame(
-            ts=context.ts,
+            ts=ts,
             request_id=context.request_id,
             channel=channel,
             message=message,
-            source=wire.Source.ws,
+            source=source,
+            offset=position.offset,
+            epoch=position.epoch,
         )
     )
-    data = {"channel": channel, "message": message, "delivered": 0}
+    data = {
+        "channel": channel,
+        "message": message,
+        "delivered": 0,
+        "offset": position.offset,
+        "epoch": position.epoch,
+    }
     name = wire.EventName.ws_broadcast
-    replies.append(event_frame(name, data, context.request_id, ts=context.ts))
-    record = event_record(name, data, request_id=context.request_id, channel=channel, ts=context.ts)
-    return Outcome(replies, [(channel, record)], fan_out=FanOut(channel, encode(others), data))
+    replies.append(event_frame(name, data, context.request_id, ts=ts))
+    record = event_record(name, data, request_id=context.request_id, channel=channel, ts=ts)
+    return Outcome(replies, [(channel, record)], fan_out=FanOut(channel, others, data))
+
+
+def presence_changed(
+    name: wire.EventName, channel: str, client_id: str, shown_as: str, *, ts: str
+) -> Outcome:
+    """``event channel.joined`` or ``channel.left`` for the channel's presence clients (the one
+    that came or went excluded by the delivery), and its record."""
+    data = {"channel": channel, "client_id": client_id, "name": shown_as}
+    frame = encode(event_frame(name, data, None, ts=ts))
+    record = event_record(name, data, request_id=None, channel=channel, ts=ts)
+    return Outcome([], [(channel, record)], fan_out=FanOut(channel, frame, present_only=True))

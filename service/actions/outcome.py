@@ -26,6 +26,8 @@ class FanOut(msgspec.Struct, frozen=True, gc=False):
     """The frame as the UTF-8 text of a WebSocket message."""
     tally: dict[str, Any] | None = None
     """Event data whose ``delivered`` is set to the audience when the fan-out is delivered."""
+    present_only: bool = False
+    """Only the clients of ``channel`` that joined with presence get it (joins and leaves)."""
 
 
 Publication = tuple[str, wire.EventRecord]

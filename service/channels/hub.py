@@ -31,6 +31,8 @@ class ChannelHub:
 
     def __init__(self, *, max_total: int = 10_000, max_per_channel: int = 5_000) -> None:
         self._channels: dict[str, dict[int, Recipient]] = {}
+        self._present: dict[str, dict[int, Recipient]] = {}
+        """The members of each channel that joined with presence: they hear joins and leaves."""
         self._total = 0
         self._max_total = max_total
         self._max_per_channel = max_per_channel
@@ -50,16 +52,22 @@ class ChannelHub:
         self.refused[reason] += 1
         return reason
 
-    def join(self, recipient: Recipient) -> None:
+    def join(self, recipient: Recipient, *, present: bool = False) -> None:
+        """Add ``recipient`` to its channel; ``present``: it also hears presence notifications."""
         members = self._channels.setdefault(recipient.channel, {})
         if id(recipient) not in members:
             members[id(recipient)] = recipient
             self._total += 1
+        if present:
+            self._present.setdefault(recipient.channel, {})[id(recipient)] = recipient
 
     def leave(self, recipient: Recipient) -> None:
         members = self._channels.get(recipient.channel)
         if members is None or members.pop(id(recipient), None) is None:
             return
+        present = self._present.get(recipient.channel)
+        if present is not None and present.pop(id(recipient), None) is not None and not present:
+            del self._present[recipient.channel]
         self._total -= 1
         if not members:
             del self._channels[recipient.channel]
@@ -85,6 +93,13 @@ class ChannelHub:
         if not members:
             return 0
         return _offer_all(list(members.values()), frame, exclude)
+
+    def to_present(self, channel: str, frame: bytes, *, exclude: Recipient | None = None) -> int:
+        """Offer ``frame`` to the members of ``channel`` that joined with presence, but ``exclude``."""
+        present = self._present.get(channel)
+        if not present:
+            return 0
+        return _offer_all(list(present.values()), frame, exclude)
 
     def everyone(self) -> list[Recipient]:
         """Every live connection, channel by channel."""

@@ -16,11 +16,11 @@ from service import spec
 from service.actions.context import RequestContext
 from service.actions.frames import amount_text, timestamp_text
 from service.actions.money import amount_of
-from service.actions.notices import channel_broadcast, order_changed
+from service.actions.notices import order_changed
 from service.errors import OrderNotFound, UpgradeRequired, ValidationFailed
 from service.orders.model import NewOrder, Order, OrderStatus
 from service.runtime import Runtime
-from service.transport.channel_query import DEFAULT_CHANNEL, checked_channel
+from service.transport import channels_rest
 from service.transport.params import int_param, json_body, single, str_param
 
 SPECS = Path(__file__).resolve().parents[2] / "api_specs"
@@ -53,22 +53,6 @@ async def stats(runtime: NamedDependency[Runtime]) -> rest.Stats:
     return rest.Stats(
         total=runtime.hub.total, channels=runtime.hub.counts(), refused=rest.Refused(**runtime.hub.refused)
     )
-
-
-@post("/broadcast", status_code=200)
-async def broadcast(
-    request: Request[Any, Any, Any], runtime: NamedDependency[Runtime]
-) -> rest.BroadcastResult:
-    message = str_param(
-        single(request, "message"), pointer="/query/message", length=spec.BROADCAST_MESSAGE, required=True
-    )
-    channel = single(request, "channel")
-    channel = DEFAULT_CHANNEL if channel is None else checked_channel(channel, pointer="/query/channel")
-    assert message is not None
-    delivered = runtime.delivery.deliver(
-        channel_broadcast(message, channel, RequestContext.rest(), replies=[])
-    )
-    return rest.BroadcastResult(channel=channel, delivered=delivered)
 
 
 @get("/orders")
@@ -176,7 +160,7 @@ def _allow(path: str, methods: str) -> HTTPRouteHandler:
 _HANDLERS = [
     health,
     stats,
-    broadcast,
+    *channels_rest.HANDLERS,
     list_orders,
     create_order,
     get_order,

@@ -25,6 +25,8 @@ from service.transport.fault_query import faults_of
 from service.transport.link_faults import LinkFaults
 from service.transport.problems import problem_body
 from service.transport.subprotocol import chosen_subprotocol
+from service.transport.subscribers import Subscribers
+from service.transport.subscription_query import Subscription, subscription_of
 
 log = logging.getLogger("service.ws")
 
@@ -46,6 +48,13 @@ class WebSocketEndpoint:
         self._journal = runtime.journal
         self._faults_enabled = runtime.settings.faults.enabled
         self._fallback_told = False
+        self._subscribers = Subscribers(
+            hub=runtime.hub,
+            history=runtime.history,
+            roster=runtime.roster,
+            deliver=runtime.delivery.deliver,
+            journal=runtime.journal,
+        )
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         # One coroutine for the whole life of a connection: every frame held per idle client
@@ -53,7 +62,7 @@ class WebSocketEndpoint:
         if (await receive())["type"] != "websocket.connect":
             return
         try:
-            channel, asked = self._admit(scope)
+            channel, asked, subscription = self._admit(scope)
         except HandshakeRefused as refused:
             await _deny(scope, send, refused)
             return
@@ -77,7 +86,11 @@ class WebSocketEndpoint:
                 "direct writes are on, but this server's connections do not allow them: ASGI sends instead",
                 extra={"event.action": "ws.write_path", "write_path": "asgi"},
             )
-        self._hub.join(connection)
+        client_id = None
+        if subscription is None:
+            self._hub.join(connection)
+        else:
+            client_id = self._subscribers.join(connection, subscription)
         journal = self._journal
         journal.record(
             "ws.connected", action=None, channel=channel, request_id=None, message="client connected"
@@ -122,6 +135,8 @@ class WebSocketEndpoint:
                     return
         finally:
             self._hub.leave(connection)
+            if client_id is not None:
+                self._subscribers.leave(connection, client_id)
             connection.stop()
 
     def _fault_reporter(self, channel: str) -> Callable[[dict[str, Any]], None]:
@@ -152,7 +167,7 @@ class WebSocketEndpoint:
         assert asked.disconnect_after_ms is not None
         connection.later(asked.disconnect_after_ms / 1000, disconnect)
 
-    def _admit(self, scope: Scope) -> tuple[str, ConnectionFaults | None]:
+    def _admit(self, scope: Scope) -> tuple[str, ConnectionFaults | None, Subscription | None]:
         allowed = self._limits.allowed_origins
         if allowed:
             origin = _header(scope, b"origin")
@@ -171,6 +186,7 @@ class WebSocketEndpoint:
             ) from None
         try:
             asked = faults_of(query, enabled=self._faults_enabled)
+            subscription = subscription_of(query)
         except ValidationFailed as bad:
             raise HandshakeRefused(
                 bad.message, code="validation_error", http_status=400, pointer=bad.pointer
@@ -190,7 +206,7 @@ class WebSocketEndpoint:
                 code=reason,
                 http_status=503,
             )
-        return channel, asked
+        return channel, asked, subscription
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -12,6 +12,7 @@ from service.actions.notices import channel_broadcast
 from service.actions.outcome import Close, FanOut, Outcome, Publication, Timing
 from service.channels.hub import ChannelHub
 from service.delivery import Delivery
+from service.streams.history import ChannelHistory
 
 Log = list[tuple[str, Any]]
 
@@ -73,12 +74,18 @@ def test_the_requester_hears_its_whole_answer_before_anyone_hears_the_fan_out() 
     delivery, _, clients, log = world(("me", "room"), ("peer1", "room"), ("peer2", "room"), ("away", "other"))
     context = RequestContext(request_id="b1", channel="room", ts="T")
     ack = wire.AckFrame(ts="T", request_id="b1", action=wire.ActionName.broadcast)
-    outcome = channel_broadcast("hello", "room", context, replies=[ack])
+    outcome = channel_broadcast("hello", "room", context, replies=[ack], history=ChannelHistory())
     assert delivery.deliver(outcome, clients["me"]) == 3
     assert [who for who, _ in log] == ["me", "me", "me", "peer1", "peer2", "publisher"]
     event = json.loads(clients["me"].frames[-1])
-    assert event["data"] == {"channel": "room", "message": "hello", "delivered": 3}
-    assert log[-1][1] == ("room", "ws.broadcast", {"channel": "room", "message": "hello", "delivered": 3})
+    assert event["data"] == {
+        "channel": "room",
+        "message": "hello",
+        "delivered": 3,
+        "offset": 1,
+        "epoch": event["data"]["epoch"],
+    }
+    assert log[-1][1] == ("room", "ws.broadcast", event["data"])
     assert clients["away"].frames == []
 
 
@@ -93,11 +100,16 @@ def test_the_fan_out_frame_is_encoded_once_and_never_goes_back_to_the_requester(
 
 def test_a_rest_fan_out_reaches_everyone_and_reports_the_audience() -> None:
     delivery, _, clients, log = world(("a", "room"), ("b", "room"), ("c", "elsewhere"))
-    outcome = channel_broadcast("hi", "room", RequestContext(ts="T"), replies=[])
+    outcome = channel_broadcast("hi", "room", RequestContext(ts="T"), replies=[], history=ChannelHistory())
     assert delivery.deliver(outcome) == 2
     assert [who for who, _ in log] == ["a", "b"]
     assert json.loads(clients["a"].frames[0])["source"] == "rest"
-    assert delivery.deliver(channel_broadcast("hi", "empty", RequestContext(ts="T"), replies=[])) == 0
+    assert (
+        delivery.deliver(
+            channel_broadcast("hi", "empty", RequestContext(ts="T"), replies=[], history=ChannelHistory())
+        )
+        == 0
+    )
 
 
 def test_a_close_follows_the_requester_s_frames_and_is_logged_once(caplog: Any) -> None:
@@ -140,7 +152,11 @@ def ack_and_steps(n: int = 2) -> list[wire.ServerFrame]:
 def test_a_delayed_answer_waits_on_the_connection_while_the_fan_out_and_records_go_at_once() -> None:
     delivery, _, clients, log = world(("me", "room"), ("peer", "room"))
     outcome = channel_broadcast(
-        "hi", "room", RequestContext(request_id="d", channel="room", ts="T"), replies=[]
+        "hi",
+        "room",
+        RequestContext(request_id="d", channel="room", ts="T"),
+        replies=[],
+        history=ChannelHistory(),
     )
     outcome.timing = Timing(delay=1.5)
     delivery.deliver(outcome, clients["me"])

@@ -1,0 +1,1 @@
+"""Channel streams: offsets, epochs and history (``history``), and who is present (``presence``)."""

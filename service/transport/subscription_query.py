@@ -1,0 +1,59 @@
+"""The handshake's resume and presence parameters: ``/ws?since=&epoch=&presence=&name=``, read
+against the AsyncAPI channel's query binding."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+import msgspec
+
+from generated import ws_messages as wire
+from service import spec
+from service.actions.decode import validation_error
+from service.errors import ValidationFailed
+
+SUBSCRIPTION_PARAMETERS = ("since", "epoch", "presence", "name")
+_EPOCH = spec.whole_pattern(wire.ChannelEpoch)
+_NAME = spec.whole_pattern(wire.PresenceName)
+
+
+class Subscription(msgspec.Struct, frozen=True, gc=False):
+    """What a client asked for at the handshake: to resume after ``since`` (under ``epoch``),
+    and or to be present (as ``name``)."""
+
+    since: int | None = None
+    epoch: str | None = None
+    presence: bool = False
+    name: str | None = None
+
+
+def subscription_of(query_string: bytes) -> Subscription | None:
+    """The resume and presence the handshake asks for, ``None`` for neither; raises
+    ``ValidationFailed`` naming the parameter (``/query/since``)."""
+    values = parse_qs(query_string.decode("latin-1"), keep_blank_values=True)
+    given = {name: values[name][0] for name in SUBSCRIPTION_PARAMETERS if name in values}
+    if not given:
+        return None
+    try:
+        query = msgspec.convert(given, wire.WsWsQuery, strict=False)
+    except msgspec.ValidationError as exc:
+        raise validation_error(str(exc), pointer_prefix="/query") from None
+    since = query.since if isinstance(query.since, int) else None
+    epoch = query.epoch if isinstance(query.epoch, str) else None
+    presence = query.presence is True
+    name = query.name if isinstance(query.name, str) else None
+    if epoch is not None and _EPOCH.fullmatch(epoch) is None:
+        raise ValidationFailed(f"epoch must match {_EPOCH.pattern}", pointer="/query/epoch")
+    if name is not None and _NAME.fullmatch(name) is None:
+        raise ValidationFailed(
+            "name must be 1-64 characters, none of them a control character", pointer="/query/name"
+        )
+    if epoch is not None and since is None:
+        raise ValidationFailed(
+            "epoch is given only with since (the offset seen in that epoch)", pointer="/query/epoch"
+        )
+    if name is not None and not presence:
+        raise ValidationFailed("name is given only with presence=true", pointer="/query/name")
+    if since is None and not presence:
+        return None
+    return Subscription(since=since, epoch=epoch, presence=presence, name=name)
