@@ -211,6 +211,14 @@ SAME_NAME = [
     "OrdersLimit",
     "BroadcastMessage",
     "EventRecord",
+    "ChannelOffset",
+    "ChannelSince",
+    "ChannelEpoch",
+    "HistoryLimit",
+    "ClientId",
+    "PresenceName",
+    "PresenceMember",
+    "BroadcastFrame",
 ]
 # (OpenAPI pointer, AsyncAPI pointer): the same thing, spelt in each document.
 SAME_THING = [
@@ -224,7 +232,19 @@ SAME_THING = [
         "/paths/~1broadcast/post/parameters/0/schema",
         "/components/schemas/BroadcastPayload/properties/message",
     ),
-    ("/paths/~1broadcast/post/parameters/1/schema", "/components/schemas/ChannelName"),
+    # The channel a request names, `general` when it names none: POST /broadcast and the handshake.
+    ("/paths/~1broadcast/post/parameters/1/schema", "/channels/ws/bindings/ws/query/properties/channel"),
+    ("/components/parameters/ChannelPath/schema", "/components/schemas/ChannelName"),
+    (
+        "/paths/~1channels~1{name}~1history/get/parameters/1/schema",
+        "/components/schemas/HistoryPayload/properties/since",
+    ),
+    (
+        "/paths/~1channels~1{name}~1history/get/parameters/2/schema",
+        "/components/schemas/HistoryPayload/properties/limit",
+    ),
+    ("/components/schemas/HistoryPage/properties/frames", "/components/schemas/HistoryFrame/properties/frames"),
+    ("/components/schemas/Presence/properties/members", "/components/schemas/PresenceFrame/properties/members"),
     ("/paths/~1events/get/parameters/1/schema", "/components/schemas/EventName"),
 ]
 
@@ -258,6 +278,12 @@ def test_normalized_schema_inlines_refs_and_keeps_every_constraint() -> None:
     assert record["properties"]["request_id"] == {"type": ["string", "null"], "maxLength": 128}
     money = normalized_schema(ws, ws["components"]["schemas"]["Money"])
     assert set(money) == {"type", "pattern"}
+    channel = {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$", "default": "general"}
+    query = ws["channels"]["ws"]["bindings"]["ws"]["query"]["properties"]["channel"]
+    assert "allOf" in query, "the handshake's channel adds its default to ChannelName through allOf"
+    assert normalized_schema(ws, query) == channel
+    overlapping = {"allOf": [{"$ref": "#/components/schemas/ChannelName"}], "pattern": "^x$"}
+    assert "allOf" in normalized_schema(ws, overlapping), "a keyword of both is kept apart"
 
     order = copy.deepcopy(ws["components"]["schemas"]["Order"])
     baseline = normalized_schema(ws, order)
@@ -341,6 +367,12 @@ def test_discriminators_agree_with_the_union_branches(contract: FrameContract) -
     kinds = {key: contract.message_kind(key) for key in ws["components"]["messages"]}
     server_refs = {contract.message_payload_ref(key) for key, kind in kinds.items() if kind == "server"}
     assert server_refs == set(contract.server.mapping.values()), "a server frame type has no message"
+
+
+def test_frame_type_names_every_server_frame(contract: FrameContract) -> None:
+    """``simulate.drop`` and ``duplicate`` take a ``FrameType``: every ``type`` a server frame has."""
+    frame_types = load_asyncapi()["components"]["schemas"]["FrameType"]["enum"]
+    assert sorted(frame_types) == sorted(contract.server.mapping), "FrameType vs the ServerFrame union"
 
 
 # --------------------------------------------------------------------------- the validator itself

@@ -824,7 +824,8 @@ def normalized_schema(document: Document, schema: Any) -> Any:
     Two documents may spell one schema differently (one refers to ``Timestamp``, the other
     inlines ``{type: string, format: date-time}``); their normalized forms are equal exactly
     when types, enums, consts, patterns, bounds, formats, defaults, required and
-    additionalProperties agree.
+    additionalProperties agree. An ``allOf`` of one schema is merged with the keywords beside it
+    when none of them is in that schema.
     """
 
     def walk(node: Any, seen: tuple[str, ...]) -> Any:
@@ -855,6 +856,13 @@ def normalized_schema(document: Document, schema: Any) -> Any:
                 )
             else:
                 out[key] = value
+        branches = out.get("allOf")
+        if isinstance(branches, list) and len(branches) == 1 and isinstance(branches[0], dict):
+            # `allOf: [X]` beside other keywords is X with them (how a draft-07 document, where
+            # keywords beside a $ref are ignored, adds a default to a referenced schema).
+            rest = {k: v for k, v in out.items() if k != "allOf"}
+            if not set(rest) & set(branches[0]):
+                return {**branches[0], **rest}
         return out
 
     return walk(schema, ())
