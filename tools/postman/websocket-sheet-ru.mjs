@@ -17,6 +17,8 @@ export const ACTIONS_RU = {
     description: [
       'Кадры отправителю: `ack`, `broadcast`, `event ws.broadcast`. Все остальные клиенты канала',
       'получают кадр `broadcast` с `request_id: null`; клиенты других каналов не получают ничего.',
+      'Каждая рассылка получает следующий `offset` канала (1, 2, 3, …) и остаётся в его истории',
+      '(см. `history`).',
     ].join('\n'),
   },
   get_order: {
@@ -47,5 +49,20 @@ export const ACTIONS_RU = {
   ping: {
     summary: 'Проверить соединение (старое имя, оставлено ради старых тест-кейсов).',
     description: 'Кадры: `ack`, `event ws.pong`.',
+  },
+  history: {
+    summary: 'Кадры, которые канал разослал после заданного смещения.',
+    description: [
+      'Кадры: `ack`, `history` (`epoch` и `offset` канала и те кадры после `since`, что ещё',
+      'хранятся, от старых к новым, не больше `limit`), `event channel.history`.',
+      '`complete: false`, если часть кадров после `since` из истории уже ушла.',
+    ].join('\n'),
+  },
+  presence: {
+    summary: 'Кто присутствует в канале.',
+    description: [
+      'Кадры: `ack`, `presence` (клиенты канала, подключившиеся с `presence=true`: их `client_id`',
+      'и `name`), `event channel.presence`.',
+    ].join('\n'),
   },
 };

@@ -222,6 +222,10 @@ function markdown(data) {
     '`request_id: null`. `broadcast` получают все клиенты канала; `event order.created` и',
     '`event order.status_changed` — все подключённые клиенты, в любом канале, и неважно, пришло',
     'изменение по WebSocket или по REST (REST-запросы коллекции тоже их вызывают).',
+    'Клиент, подключившийся с `since` (продолжить с места, где остановился) или с `presence=true`,',
+    'первым получает `subscribed`, а затем пропущенные кадры `broadcast`; клиенты с `presence=true`',
+    'получают `event channel.joined` и `event channel.left`, когда другой такой клиент',
+    'подключается к каналу или уходит из него.',
     '',
   );
   for (const frame of data.notifications) lines.push(`- ${frame.name}:`, '', '  ```json', `  ${inline(frame.frame)}`, '  ```', '');
