@@ -488,6 +488,30 @@ def test_an_amount_with_a_trailing_newline_is_refused(link: FuzzLink) -> None:
     exchange(link, "amount_newline", [(dumps(frame), expected)])
 
 
+def test_hostile_since_and_limit_get_what_the_spec_says(link: FuzzLink) -> None:
+    texts = fuzz.hostile_stream_texts()
+    exchange(link, "stream_bounds", [(text, expected_answer(text)) for text in texts])
+
+
+@pytest.mark.parametrize("action", ["history", "presence"])
+def test_hostile_channel_names_are_refused_and_good_ones_answered(link: FuzzLink, action: str) -> None:
+    sent: list[tuple[str | bytes, Expected]] = []
+    for number, channel in enumerate(fuzz.HOSTILE_CHANNELS):
+        request_id = f"{action}-bad-{number}"
+        frame = {"action": action, "payload": {"channel": channel}, "request_id": request_id}
+        # Not the oracle: its validator matches patterns with re.search, where "general\n" passes.
+        expected = Expected(frozenset({"validation_error"}), request_id, pointer="/payload/channel")
+        sent.append((dumps(frame), expected))
+    for number, channel in enumerate(("general", "c" * 64, "a.b_c-D9", "nobody-here")):
+        text = dumps(
+            {"action": action, "payload": {"channel": channel}, "request_id": f"{action}-ok-{number}"}
+        )
+        expected = expected_answer(text)
+        assert expected.accepted, text
+        sent.append((text, expected))
+    exchange(link, "stream_channels", sent)
+
+
 # --------------------------------------------------------------------------- the end
 
 

@@ -619,6 +619,10 @@ _HOLE_TEMPLATES = st.sampled_from(
         '{"action": "create_order", "payload": {"customer": "c", "product": "p", "quantity": %s}%s}',
         '{"action": %s%s}',
         '{"action": "ping", "request_id": %s}%s',
+        '{"action": "history", "payload": {"since": %s}%s}',
+        '{"action": "history", "payload": {"since": 0, "limit": %s}%s}',
+        '{"action": "history", "payload": {"channel": %s}%s}',
+        '{"action": "presence", "payload": {"channel": %s}%s}',
         "%s%s",
         "[%s]%s",
     )
@@ -904,6 +908,16 @@ def _check_accepted(expected: Expected, frames: Sequence[Frame], where: str) -> 
             _expect(order[name] == payload[name], f"order {name} {order[name]!r}{where}")
         _expect(Decimal(order["amount"]) == Decimal(payload.get("amount", "0")), f"amount {order!r}{where}")
         _expect(order["status"] == "created", f"status {order['status']!r}{where}")
+    elif action == "history":
+        _check_history(payload, shape, body, where)
+    elif action == "presence":
+        _expect(shape == ["ack", "presence", "event channel.presence"], "wrong frames" + where)
+        channel = payload.get("channel", CHANNEL)
+        members = body[0]["members"]
+        _expect(body[0]["channel"] == channel, f"presence of {body[0]['channel']!r}{where}")
+        ids = [member["client_id"] for member in members]
+        _expect(len(ids) == len(set(ids)), f"a client listed twice: {members!r}{where}")
+        _expect(body[1]["data"] == {"channel": channel, "count": len(members)}, "event data" + where)
     elif action == "change_status":
         if shape[-1] == "event order.status_changed":
             _expect(shape == ["ack", "order", "event order.status_changed"], "wrong frames" + where)
@@ -921,6 +935,103 @@ def _check_accepted(expected: Expected, frames: Sequence[Frame], where: str) -> 
                 _expect(payload["status"] not in TRANSITIONS[details["from"]], f"{details!r}{where}")
     else:  # pragma: no cover - the spec grew an action the oracle does not know
         raise AssertionError(f"no oracle for action {action!r}")
+
+
+def _check_history(payload: Mapping[str, Any], shape: list[str], body: Sequence[Frame], where: str) -> None:
+    """``history``: the broadcast frames after ``since``, oldest first, consecutive, at most
+    ``limit``, all of the asked channel and its epoch; ``complete`` only when none is missing."""
+    _expect(shape == ["ack", "history", "event channel.history"], "wrong frames" + where)
+    channel = payload.get("channel", CHANNEL)
+    since = payload.get("since", 0)
+    limit = payload.get("limit", payload_properties("history")["limit"]["default"])
+    page = body[0]
+    frames = page["frames"]
+    offsets = [frame["offset"] for frame in frames]
+    _expect(page["channel"] == channel, f"history of {page['channel']!r}{where}")
+    _expect(len(frames) <= limit, f"{len(frames)} frames for limit {limit}{where}")
+    _expect(all(since < offset <= page["offset"] for offset in offsets), f"offsets {offsets}{where}")
+    _expect(
+        offsets == sorted(offsets) and len(set(offsets)) == len(offsets), f"not in order: {offsets}{where}"
+    )
+    if offsets:
+        _expect(offsets[-1] - offsets[0] == len(offsets) - 1, f"a hole in the frames: {offsets}{where}")
+    _expect(
+        all(
+            f["type"] == "broadcast" and f["channel"] == channel and f["epoch"] == page["epoch"]
+            for f in frames
+        ),
+        f"a frame of another channel or epoch{where}",
+    )
+    _expect(all(f["request_id"] is None for f in frames), f"history keeps the frames the others got{where}")
+    if page["complete"]:
+        _expect(
+            since <= page["offset"], f"complete, but since {since} is past offset {page['offset']}{where}"
+        )
+        _expect(not offsets or offsets[0] == since + 1, f"complete, but it starts at {offsets[:1]}{where}")
+        _expect(
+            bool(offsets) or since == page["offset"], f"complete and empty before {page['offset']}{where}"
+        )
+    _expect(
+        body[1]["data"] == {"channel": channel, "since": since, "count": len(frames)}, "event data" + where
+    )
+
+
+HOSTILE_CHANNELS = (
+    "",
+    " ",
+    "general\n",
+    "general ",
+    " general",
+    "gen eral",
+    "general/x",
+    "../general",
+    "général",
+    "канал",
+    "general\x00",
+    "general\u2028",
+    "\t",
+    "*",
+    "general%20",
+    "c" * 65,
+    "c" * 1000,
+)
+"""Channel names a ``history`` or ``presence`` payload must be refused for (``/payload/channel``):
+empty, too long, other characters, and a trailing newline, which Python's ``re.search`` (and so
+the oracle's validator) would let through an anchored pattern, but ECMA-262 does not."""
+
+HOSTILE_STREAM_NUMBERS = (
+    "-1",
+    "-0",
+    "0",
+    "1",
+    "1.0",
+    "1e2",
+    "1.5",
+    "100",
+    "101",
+    "1000",
+    "1001",
+    "9007199254740991",
+    "9007199254740992",
+    "18446744073709551616",
+    "1e400",
+    '"5"',
+    "true",
+    "null",
+    "[]",
+    "{}",
+)
+"""Values of ``since`` and ``limit`` at and past their bounds, and of other types; the oracle
+says what each must get."""
+
+
+def hostile_stream_texts() -> list[str]:
+    """``history`` requests with each hostile ``since`` and ``limit``, as JSON text."""
+    return [
+        f'{{"action": "history", "payload": {{"{name}": {value}}}, "request_id": "h-{name}"}}'
+        for name in ("since", "limit")
+        for value in HOSTILE_STREAM_NUMBERS
+    ]
 
 
 # --------------------------------------------------------------------------- a client library link
@@ -1191,6 +1302,8 @@ __all__ = [
     "CLOSE_NORMAL",
     "DEEP_FORMS",
     "FRAME_LIMIT",
+    "HOSTILE_CHANNELS",
+    "HOSTILE_STREAM_NUMBERS",
     "MAX_INT_LITERAL",
     "MAX_REQUEST_ID",
     "MUTATIONS",
@@ -1210,6 +1323,7 @@ __all__ = [
     "corrupted_json",
     "dumps",
     "expected_answer",
+    "hostile_stream_texts",
     "huge_number_literals",
     "invalid_utf8",
     "is_valid_request",
