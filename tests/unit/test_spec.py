@@ -88,6 +88,22 @@ def test_channel_name_pattern_and_default_match_the_spec() -> None:
         assert schema["default"] == spec.DEFAULT_CHANNEL
 
 
+def test_history_limit_and_default_match_the_query_parameter_and_the_action() -> None:
+    schema = parameter_schema("/channels/{name}/history", "get", "limit")
+    assert (number_range(schema), schema["default"]) == (spec.HISTORY_LIMIT, spec.HISTORY_LIMIT_DEFAULT)
+    ws = ws_schema("/components/schemas/HistoryPayload/properties/limit")
+    assert (number_range(ws), ws["default"]) == (spec.HISTORY_LIMIT, spec.HISTORY_LIMIT_DEFAULT)
+
+
+def test_since_bounds_match_the_query_parameter_the_handshake_and_the_action() -> None:
+    for schema in (
+        parameter_schema("/channels/{name}/history", "get", "since"),
+        ws_schema("/channels/ws/bindings/ws/query/properties/since"),
+        ws_schema("/components/schemas/HistoryPayload/properties/since"),
+    ):
+        assert number_range(schema) == spec.CHANNEL_SINCE
+
+
 def test_subprotocols_match_the_handshake_header() -> None:
     schema = ws_schema("/channels/ws/bindings/ws/headers/properties/Sec-WebSocket-Protocol")
     assert set(schema["enum"]) == spec.SUBPROTOCOLS
