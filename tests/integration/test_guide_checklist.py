@@ -131,6 +131,8 @@ async def test_ws_broadcast_is_seen_by_the_whole_channel_and_not_by_another(live
         assert answers[1]["message"] == "hi all"
         assert answers[1]["source"] == "ws"
         assert answers[2]["data"]["delivered"] == 2
+        assert answers[1]["offset"] == answers[2]["data"]["offset"] == 1
+        assert answers[1]["epoch"] == answers[2]["data"]["epoch"]
         seen = await peer.recv()
         assert (seen["type"], seen["message"], seen["channel"], seen["request_id"]) == (
             "broadcast",
@@ -152,7 +154,9 @@ async def test_rest_broadcast_reaches_every_client_of_the_channel(live: LiveServ
         async with httpx.AsyncClient(base_url=live.http) as http:
             response = await http.post("/broadcast", params={"message": "hello", "channel": channel})
         assert response.status_code == 200
-        assert response.json() == {"channel": channel, "delivered": 2}
+        tally = response.json()
+        # A new channel: its stream's first frame.
+        assert tally == {"channel": channel, "delivered": 2, "offset": 1, "epoch": tally["epoch"]}
         for client in (one, two):
             frame = await client.recv()
             assert (frame["type"], frame["message"], frame["source"], frame["request_id"]) == (
@@ -161,6 +165,7 @@ async def test_rest_broadcast_reaches_every_client_of_the_channel(live: LiveServ
                 "rest",
                 None,
             )
+            assert (frame["offset"], frame["epoch"]) == (1, tally["epoch"])
         assert await stranger.silent_for(0.3)
 
 

@@ -51,7 +51,7 @@ def declared(method: str, path: str) -> dict[str, Any]:
 
 
 def concrete(path: str) -> str:
-    return path.replace("{id}", "1")
+    return path.replace("{id}", "1").replace("{name}", "general")
 
 
 @pytest.fixture(scope="module")

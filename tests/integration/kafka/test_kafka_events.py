@@ -35,11 +35,13 @@ def seen(event: Frame | dict[str, Any]) -> tuple[str, str | None, Any]:
 
 
 async def drive_every_action(client: ContractClient, http: httpx.AsyncClient) -> None:
-    """The 8 actions over WebSocket, then an order change and a new order over REST."""
+    """Every action over WebSocket, then an order change and a new order over REST."""
     await client.request("echo", {"text": "hello"}, request_id="k-echo")
     await client.request("triplet_demo", {}, request_id="k-triplet")
     await client.request("broadcast", {"message": "hi all"}, request_id="k-broadcast")
     await client.request("ping", {}, request_id="k-ping")
+    await client.request("history", {"since": 0}, request_id="k-history")
+    await client.request("presence", {}, request_id="k-presence")
     await client.request("list_orders", {"limit": 3}, request_id="k-list")
     created = await client.request(
         "create_order",
@@ -72,7 +74,7 @@ async def test_every_event_frame_is_a_record_on_the_topic(
         ):
             await drive_every_action(client, http)
         events = [frame for frame in client.received if frame["type"] == "event"]
-        assert len(events) == 10
+        assert len(events) == 12
         assert {e["event"] for e in events} == {
             "ws.echo",
             "ws.triplet_demo",
@@ -82,6 +84,8 @@ async def test_every_event_frame_is_a_record_on_the_topic(
             "order.created",
             "order.viewed",
             "order.status_changed",
+            "channel.history",
+            "channel.presence",
         }
         records = await kafka.read(until=lambda got: len(got) >= len(events))
         state = await wait_for_kafka(service, lambda state: state["buffered"] == 0)
@@ -95,7 +99,7 @@ async def test_every_event_frame_is_a_record_on_the_topic(
     assert sorted(map(seen, (r.value for r in records)), key=repr) == sorted(map(seen, events), key=repr)
     assert (state["status"], state["published"], state["dropped"], state["topic"]) == (
         "up",
-        10,
+        12,
         0,
         kafka.topic,
     )

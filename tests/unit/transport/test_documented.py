@@ -15,7 +15,7 @@ API = DocumentedApi.load()
 
 
 def concrete(path: str) -> str:
-    return path.replace("{id}", "7")
+    return path.replace("{id}", "7").replace("{name}", "general")
 
 
 def operations() -> list[tuple[str, str, dict[str, Any]]]:
