@@ -24,13 +24,16 @@ from tests.support.specs import asyncapi_examples, frame_contract, load_asyncapi
 WS_EXAMPLES = EXAMPLES / "ws"
 
 #: The order the examples run in, against one fresh service: orders change state on the way
-#: (``change_status`` pays order 1, then ``change_status_invalid`` tries to take it back).
+#: (``change_status`` pays order 1, then ``change_status_invalid`` tries to take it back), and
+#: ``history`` shows the frame ``broadcast`` published (offset 1 of ``general``).
 SCENARIO = (
     "echo",
     "triplet_demo",
     "ping",
     "ping_without_request_id",
     "broadcast",
+    "history",
+    "presence",
     "get_order",
     "get_order_missing",
     "list_orders",

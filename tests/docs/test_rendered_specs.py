@@ -24,6 +24,8 @@ ACTIONS = (
     "create_order",
     "change_status",
     "ping",
+    "history",
+    "presence",
 )
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 RENDER_TIMEOUT_MS = 20_000

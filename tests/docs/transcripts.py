@@ -5,9 +5,11 @@ Examples in ``docs/examples/`` come with the output a reader will see (``*.answe
 runs each example against a live service and compares, line by line, with `assert_transcript`.
 
 Only values that differ on every run are left out of the comparison: timestamps (``ts``,
-``created_at``, ``updated_at``, ``@timestamp``) must still be RFC 3339 date-times, and the
+``created_at``, ``updated_at``, ``@timestamp``) must still be RFC 3339 date-times, the
 process figures of ``/health`` (``uptime_seconds``, ``rss_bytes``, ``tasks``) must still be
-numbers. Everything else must be equal.
+numbers, and the names a process draws at random — a channel's ``epoch`` (12 hex digits, new
+in each life of the service) and a connection's ``client_id`` (``c-`` and 12 hex digits) —
+must still have their form. Everything else must be equal, offsets included.
 
 ``DOCS_EXAMPLES_RECORD=1 uv run pytest tests/docs`` rewrites the expected files from a real
 run instead of comparing (after a deliberate change of the service); review the diff.
@@ -19,6 +21,7 @@ import asyncio
 import difflib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +34,7 @@ RECORD = os.environ.get("DOCS_EXAMPLES_RECORD") == "1"
 
 _TIMESTAMPS = frozenset({"ts", "created_at", "updated_at", "@timestamp"})
 _MEASURES = frozenset({"uptime_seconds", "rss_bytes", "tasks"})
+_DRAWN = {"epoch": re.compile(r"[0-9a-f]{12}"), "client_id": re.compile(r"c-[0-9a-f]{12}")}
 
 
 def _normalized(value: Any, key: str | None = None) -> Any:
@@ -38,6 +42,8 @@ def _normalized(value: Any, key: str | None = None) -> Any:
         return "<timestamp>"
     if key in _MEASURES and isinstance(value, int | float) and not isinstance(value, bool):
         return "<number>"
+    if key in _DRAWN and isinstance(value, str) and _DRAWN[key].fullmatch(value):
+        return f"<{key}>"
     if isinstance(value, dict):
         return {k: _normalized(v, k) for k, v in value.items()}
     if isinstance(value, list):

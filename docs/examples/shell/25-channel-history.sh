@@ -1,0 +1,1 @@
+curl -s "http://localhost:8002/channels/general/history?since=0&limit=10"
