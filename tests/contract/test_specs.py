@@ -243,8 +243,14 @@ SAME_THING = [
         "/paths/~1channels~1{name}~1history/get/parameters/2/schema",
         "/components/schemas/HistoryPayload/properties/limit",
     ),
-    ("/components/schemas/HistoryPage/properties/frames", "/components/schemas/HistoryFrame/properties/frames"),
-    ("/components/schemas/Presence/properties/members", "/components/schemas/PresenceFrame/properties/members"),
+    (
+        "/components/schemas/HistoryPage/properties/frames",
+        "/components/schemas/HistoryFrame/properties/frames",
+    ),
+    (
+        "/components/schemas/Presence/properties/members",
+        "/components/schemas/PresenceFrame/properties/members",
+    ),
     ("/paths/~1events/get/parameters/1/schema", "/components/schemas/EventName"),
 ]
 
