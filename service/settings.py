@@ -88,7 +88,8 @@ class FaultSettings:
 class HistorySettings:
     size: int = 100
     """``CHANNEL_HISTORY_SIZE``: frames a channel keeps for clients that resume (``since``); at
-    most ``WS_OUTBOX_FRAMES`` less 2, since a resuming client may be sent them all at once."""
+    most ``WS_OUTBOX_FRAMES`` less 2, since a resuming client may be sent them all at once (when
+    not set, 100 or that bound, whichever is smaller: a small outbox alone stays a valid setting)."""
     ttl_seconds: float = 300.0
     """``CHANNEL_HISTORY_TTL_SECONDS``: frames older than this are no longer kept."""
     channels: int = 1000
@@ -154,6 +155,8 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read every setting; raises :class:`SettingsError` naming a bad variable."""
         env = os.environ if env is None else env
+        outbox_frames = _int(env, "WS_OUTBOX_FRAMES", 4096, low=16, high=1_000_000)
+        history_size = min(HistorySettings().size, outbox_frames - 2)
         return cls(
             server=ServerSettings(
                 host=env.get("HOST", "0.0.0.0"),  # noqa: S104
@@ -165,7 +168,7 @@ class Settings:
             limits=LimitSettings(
                 max_frame_bytes=_int(env, "WS_MAX_FRAME_BYTES", 64 * 1024, low=1024, high=16 * 1024 * 1024),
                 max_body_bytes=_int(env, "HTTP_MAX_BODY_BYTES", 1024 * 1024, low=1024, high=64 * 1024 * 1024),
-                outbox_frames=_int(env, "WS_OUTBOX_FRAMES", 4096, low=16, high=1_000_000),
+                outbox_frames=outbox_frames,
                 max_connections=_int(env, "WS_MAX_CONNECTIONS", 10_000, low=1, high=1_000_000),
                 max_per_channel=_int(env, "WS_MAX_PER_CHANNEL", 5_000, low=1, high=1_000_000),
                 rate_per_second=_float(env, "WS_RATE_PER_SECOND", 50.0, low=0.1, high=1_000_000),
@@ -199,7 +202,7 @@ class Settings:
             cors=CorsSettings(allow_origins=_origins(env, "CORS_ALLOW_ORIGINS", LOCAL_ORIGINS)),
             faults=FaultSettings(enabled=_flag(env, "FAULTS", True)),
             history=HistorySettings(
-                size=_int(env, "CHANNEL_HISTORY_SIZE", 100, low=1, high=1_000_000),
+                size=_int(env, "CHANNEL_HISTORY_SIZE", history_size, low=1, high=1_000_000),
                 ttl_seconds=_float(env, "CHANNEL_HISTORY_TTL_SECONDS", 300.0, low=1, high=7 * 24 * 3600),
                 channels=_int(env, "CHANNEL_HISTORY_CHANNELS", 1000, low=1, high=1_000_000),
                 max_bytes=_int(

@@ -1,4 +1,4 @@
-"""Settings read from the environment: the CORS allow-list."""
+"""Settings read from the environment: the CORS allow-list, the history that fits the outbox."""
 
 from __future__ import annotations
 
@@ -28,3 +28,12 @@ def test_what_is_not_an_origin_is_refused_by_name(bad: str) -> None:
     with pytest.raises(SettingsError, match=r"^CORS_ALLOW_ORIGINS must list origins") as caught:
         Settings.from_env({"CORS_ALLOW_ORIGINS": f"http://localhost:8000,{bad}"})
     assert repr(bad) in str(caught.value)
+
+
+def test_the_history_fits_the_outbox_by_default_and_a_size_set_past_it_is_refused() -> None:
+    assert Settings.from_env({}).history.size == 100
+    # A small outbox alone stays a valid setting: the history shrinks to fit it.
+    assert Settings.from_env({"WS_OUTBOX_FRAMES": "64"}).history.size == 62
+    assert Settings.from_env({"WS_OUTBOX_FRAMES": "64", "CHANNEL_HISTORY_SIZE": "10"}).history.size == 10
+    with pytest.raises(SettingsError, match="CHANNEL_HISTORY_SIZE"):
+        Settings.from_env({"WS_OUTBOX_FRAMES": "64", "CHANNEL_HISTORY_SIZE": "63"})
