@@ -43,6 +43,8 @@ class GuardedHttpProtocol(HttpToolsProtocol):
     _head_room: int | None = None
     _timer: asyncio.TimerHandle | None = None
     _begun = False
+    _arrived = True
+    """The request's message has fully arrived (no request in flight counts as arrived)."""
     _lingering: Lingering | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -76,6 +78,7 @@ class GuardedHttpProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         self._begun = True
+        self._arrived = False
         super().on_message_begin()
 
     def on_headers_complete(self) -> None:
@@ -83,12 +86,19 @@ class GuardedHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
+        self._arrived = True
         self._request_arrived()
         super().on_message_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.response_complete and not self.transport.is_closing():
+            # Answered before its body had all arrived (413): the next request begins only now.
+            self._await_request()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing():
+        # Before the whole body is here (an early 413), the rest of it is not the head of the
+        # next request: its clock and head budget start when this message is complete.
+        if self._arrived and not self.transport.is_closing():
             self._await_request()
 
     def handle_websocket_upgrade(self) -> None:

@@ -128,6 +128,42 @@ def test_a_body_that_stops_is_cut_off_with_408(service: LiveService) -> None:
     assert time.monotonic() - started <= TIMEOUT + 1.5
 
 
+def test_after_an_early_413_the_rest_of_the_body_is_read_and_the_connection_goes_on(
+    service: LiveService,
+) -> None:
+    """Was a bug: the 413 goes out before the body has all arrived, and the rest of the body was
+    read as the next request's head (over the head limit: the connection closed, with no
+    ``Connection: close`` said), so a keep-alive client's next request failed ("Server
+    disconnected without sending a response", now and then in test_limits)."""
+    sock = connect(service)
+    body = b'{"customer": "' + b"x" * (1024 * 1024) + b'", "product": "p", "quantity": 1}'
+    head = b"POST /orders HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    head += b"Content-Length: %d\r\n\r\n" % len(body)
+    # The next request right behind the body, as a keep-alive client sends it.
+    sock.sendall(head + body + b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+    sock.settimeout(10)
+    data = b""
+    answers: list[tuple[int, bytes]] = []
+    while len(answers) < 2:
+        chunk = sock.recv(65536)
+        assert chunk, f"the connection was closed after {[status for status, _ in answers]}"
+        data += chunk
+        while b"\r\n\r\n" in data:
+            response_head, _, rest = data.partition(b"\r\n\r\n")
+            lines = response_head.decode("latin-1").split("\r\n")
+            fields = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines[1:] if ": " in line)}
+            length = int(fields["content-length"])
+            if len(rest) < length:
+                break
+            answers.append((int(lines[0].split()[1]), rest[:length]))
+            data = rest[length:]
+    sock.close()
+    (refused, problem), (status, health) = answers
+    assert (refused, json.loads(problem)["code"]) == (413, "payload_too_large"), problem
+    assert status == 200, health[:300]
+    assert "request head is over" not in "\n".join(service.log_lines())
+
+
 async def test_slow_clients_cannot_lock_out_new_ones(service: LiveService) -> None:
     process = psutil.Process(service.process.pid)
     await asyncio.sleep(1)  # earlier tests' sockets have lingered and closed
