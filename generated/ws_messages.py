@@ -461,7 +461,7 @@ class EventFrame(StrictStruct, tag_field="type", tag="event"):
     data: Annotated[
         dict[str, Any],
         Meta(
-            description="`ws.echo`: the payload. `ws.triplet_demo`: `{steps}`. `ws.broadcast`:\n`{channel, message, delivered}` (`delivered`: the clients the channel had when the\nbroadcast went out, the sender included). `ws.pong`: `{}`. `order.viewed`: `{id, found}`.\n`order.listed`: `{count, limit}`. `order.created`: `{order}`.\n`order.status_changed`: `{order, previous_status}`. `channel.joined`,\n`channel.left`: `{channel, client_id, name}` (to the channel's presence clients,\n`request_id: null`). `channel.history`: `{channel, since, count}`.\n`channel.presence`: `{channel, count}`.\n"
+            description="`ws.echo`: the payload. `ws.triplet_demo`: `{steps}`. `ws.broadcast`:\n`{channel, message, delivered, offset, epoch}` (`delivered`: the clients the channel\nhad when the broadcast went out, the sender included; `offset` and `epoch`: the\nbroadcast's place in the channel's stream). `ws.pong`: `{}`. `order.viewed`: `{id, found}`.\n`order.listed`: `{count, limit}`. `order.created`: `{order}`.\n`order.status_changed`: `{order, previous_status}`. `channel.joined`,\n`channel.left`: `{channel, client_id, name}` (to the channel's presence clients,\n`request_id: null`). `channel.history`: `{channel, since, count}`.\n`channel.presence`: `{channel, count}`.\n"
         ),
     ]
 
@@ -559,7 +559,7 @@ class WsWsQuery(StrictStruct):
         Annotated[
             ChannelSince,
             Meta(
-                description="Resume: the last `offset` of this channel the client saw (0: none). The server\nsends the frames after it that it still holds, after a `subscribed` frame.\n"
+                description="Resume: the last `offset` of this channel the client saw (0: none). The server\nsends the frames after it that it still holds, after a `subscribed` frame. Over\n0 it needs `epoch` (an offset means nothing without its epoch): a handshake\nwith `since` over 0 and no `epoch` is refused with HTTP 400.\n"
             ),
         ]
         | UnsetType
