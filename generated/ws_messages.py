@@ -562,7 +562,7 @@ class WsWsQuery(StrictStruct):
         Annotated[
             ChannelSince,
             Meta(
-                description="Resume: the last `offset` of this channel the client saw (0: none). The server\nsends the frames after it that it still holds, after a `subscribed` frame.\n"
+                description="Resume: the last `offset` of this channel the client saw (0: none). The server\nsends the frames after it that it still holds, after a `subscribed` frame. Over\n0 it needs `epoch` (an offset means nothing without its epoch): a handshake\nwith `since` over 0 and no `epoch` is refused with HTTP 400.\n"
             ),
         ]
         | UnsetType

@@ -69,7 +69,11 @@ class Runtime:
         orders = OrderDesk(store=store)
         bounds = settings.history
         history = ChannelHistory(
-            size=bounds.size, ttl=bounds.ttl_seconds, channels=bounds.channels, max_bytes=bounds.max_bytes
+            size=bounds.size,
+            ttl=bounds.ttl_seconds,
+            channels=bounds.channels,
+            max_bytes=bounds.max_bytes,
+            in_use=lambda channel: hub.size(channel) > 0,
         )
         roster = Roster()
         return cls(

@@ -9,7 +9,8 @@ given frames with a hole in them.
 
 Bounds, so memory stays bounded whatever clients do: at most ``size`` frames a channel, none
 older than ``ttl`` seconds, at most ``channels`` streams and ``max_bytes`` of frames in all;
-past the last two, the stream used least recently is dropped first. No I/O: the clock is passed
+past the last two, the stream used least recently is dropped first — of a channel nobody is
+connected to, when there is one (``in_use``), so live clients keep their stream. No I/O: the clock is passed
 in (``clock``), so tests drive time themselves.
 """
 
@@ -62,12 +63,14 @@ class ChannelHistory:
         max_bytes: int = 32 * 1024 * 1024,
         clock: Callable[[], float] = time.monotonic,
         life: str | None = None,
+        in_use: Callable[[str], bool] | None = None,
     ) -> None:
         self._size = size
         self._ttl = ttl
         self._max_channels = channels
         self._max_bytes = max_bytes
         self._clock = clock
+        self._in_use = in_use
         self._life = life if life is not None else secrets.token_hex(8)
         self._streams: OrderedDict[str, _Stream] = OrderedDict()
         self._dropped = 0
@@ -156,15 +159,28 @@ class ChannelHistory:
         """Drop the least recently used streams while over a bound; ``keep``'s frames go last."""
         streams = self._streams
         while len(streams) > self._max_channels or (self._bytes > self._max_bytes and len(streams) > 1):
-            name, stream = next(iter(streams.items()))
-            if name == keep:
+            victim = self._victim(keep)
+            if victim is None:
                 break
-            self._drop(name, stream)
+            self._drop(victim, streams[victim])
         if self._bytes > self._max_bytes:
             # One channel holds more than the whole budget: its oldest frames go.
             frames = streams[keep].frames
             while self._bytes > self._max_bytes and len(frames) > 1:
                 self._bytes -= len(frames.popleft()[2])
+
+    def _victim(self, keep: str) -> str | None:
+        """The stream to drop: the least recently used of a channel no one is connected to, else
+        the least recently used; never ``keep``."""
+        fallback = None
+        for name in self._streams:
+            if name == keep:
+                continue
+            if self._in_use is None or not self._in_use(name):
+                return name
+            if fallback is None:
+                fallback = name
+        return fallback
 
     def _drop(self, name: str, stream: _Stream) -> None:
         del self._streams[name]

@@ -15,6 +15,7 @@ from service.errors import ValidationFailed
 SUBSCRIPTION_PARAMETERS = ("since", "epoch", "presence", "name")
 _EPOCH = spec.whole_pattern(wire.ChannelEpoch)
 _NAME = spec.whole_pattern(wire.PresenceName)
+_NAME_LENGTH = spec.length_bounds(wire.PresenceName)
 
 
 class Subscription(msgspec.Struct, frozen=True, gc=False):
@@ -34,6 +35,15 @@ def subscription_of(query_string: bytes) -> Subscription | None:
     given = {name: values[name][0] for name in SUBSCRIPTION_PARAMETERS if name in values}
     if not given:
         return None
+    # The name is checked here, with a message in words (msgspec's would show the escaped regex).
+    name = given.pop("name", None)
+    if name is not None and not (
+        _NAME_LENGTH.low <= len(name) <= _NAME_LENGTH.high and _NAME.fullmatch(name) is not None
+    ):
+        raise ValidationFailed(
+            f"name must be {_NAME_LENGTH.low}-{_NAME_LENGTH.high} characters, none of them a control character",
+            pointer="/query/name",
+        )
     try:
         query = msgspec.convert(given, wire.WsWsQuery, strict=False)
     except msgspec.ValidationError as exc:
@@ -41,12 +51,12 @@ def subscription_of(query_string: bytes) -> Subscription | None:
     since = query.since if isinstance(query.since, int) else None
     epoch = query.epoch if isinstance(query.epoch, str) else None
     presence = query.presence is True
-    name = query.name if isinstance(query.name, str) else None
     if epoch is not None and _EPOCH.fullmatch(epoch) is None:
         raise ValidationFailed(f"epoch must match {_EPOCH.pattern}", pointer="/query/epoch")
-    if name is not None and _NAME.fullmatch(name) is None:
+    if since and epoch is None:
         raise ValidationFailed(
-            "name must be 1-64 characters, none of them a control character", pointer="/query/name"
+            "since over 0 needs the epoch it was seen in (an offset means nothing without its epoch)",
+            pointer="/query/epoch",
         )
     if epoch is not None and since is None:
         raise ValidationFailed(

@@ -4,13 +4,16 @@
 or ``python script.py`` for a script of the same folder), for a service on ``localhost:8002``;
 ``NN-name.out`` is its output as the page shows it. The commands run in the order of their
 numbers, each in a shell of its own, against one fresh service with faults on (the default);
-``docs/examples/faults-off/`` likewise against a service started with ``FAULTS=off``.
+``docs/examples/faults-off/`` likewise against a service started with ``FAULTS=off``. So do the
+commands of "Переподключение без потерь": ``docs/examples/resume/`` against a service with the
+defaults, ``docs/examples/resume-small-history/`` against one with ``CHANNEL_HISTORY_SIZE=5``.
 
 Every command has a hard time limit: one that hangs is killed with its whole process group
 and fails the test, as does one that exits with an error (a script's own check failed).
 The scripts take their random choices from a ``seed`` and print times as facts ("not before
 300 ms"), so their output compares exactly, up to the timestamps that
-:func:`tests.docs.transcripts.normalized_line` leaves out.
+:func:`tests.docs.transcripts.normalized_line` leaves out and the epochs and client ids it
+renames.
 """
 
 from __future__ import annotations
@@ -32,7 +35,12 @@ from tests.support.live import LiveService, running_service
 BIN = Path(sys.executable).parent
 TIME_LIMIT = 30
 """Seconds a command may run; each exercise takes a few."""
-FOLDERS = {"resilience": {"FAULTS": "on"}, "faults-off": {"FAULTS": "off"}}
+FOLDERS = {
+    "resilience": {"FAULTS": "on"},
+    "faults-off": {"FAULTS": "off"},
+    "resume": {"FAULTS": "on"},
+    "resume-small-history": {"CHANNEL_HISTORY_SIZE": "5"},
+}
 """Each folder of commands, with the settings of the service they run against."""
 SCRIPT = re.compile(r"\bpython ([\w-]+\.py)\b")
 

@@ -5,11 +5,13 @@ Examples in ``docs/examples/`` come with the output a reader will see (``*.answe
 runs each example against a live service and compares, line by line, with `assert_transcript`.
 
 Only values that differ on every run are left out of the comparison: timestamps (``ts``,
-``created_at``, ``updated_at``, ``@timestamp``) must still be RFC 3339 date-times, the
+``created_at``, ``updated_at``, ``@timestamp``) must still be RFC 3339 date-times, and the
 process figures of ``/health`` (``uptime_seconds``, ``rss_bytes``, ``tasks``) must still be
-numbers, and the names a process draws at random — a channel's ``epoch`` (12 hex digits, new
-in each life of the service) and a connection's ``client_id`` (``c-`` and 12 hex digits) —
-must still have their form. Everything else must be equal, offsets included.
+numbers. Values random per process — a channel's ``epoch``, a connection's ``client_id`` — are
+compared by which is which: each is renamed by the order it first appears in its transcript
+(``<epoch-1>``, ``<client_id-2>``), so two frames of one epoch must still show one epoch, and a
+client listed in presence must still be the one whose ``subscribed`` named it. Everything else
+must be equal.
 
 ``DOCS_EXAMPLES_RECORD=1 uv run pytest tests/docs`` rewrites the expected files from a real
 run instead of comparing (after a deliberate change of the service); review the diff.
@@ -34,25 +36,39 @@ RECORD = os.environ.get("DOCS_EXAMPLES_RECORD") == "1"
 
 _TIMESTAMPS = frozenset({"ts", "created_at", "updated_at", "@timestamp"})
 _MEASURES = frozenset({"uptime_seconds", "rss_bytes", "tasks"})
-_DRAWN = {"epoch": re.compile(r"[0-9a-f]{12}"), "client_id": re.compile(r"c-[0-9a-f]{12}")}
+_RANDOM_IDS = {"epoch": re.compile(r"[0-9a-f]{12}"), "client_id": re.compile(r"c-[0-9a-f]{12}")}
+"""Keys whose values each process draws at random, with the form the specs give them."""
+
+Names = dict[tuple[str, str], str]
+"""The random values of one transcript seen so far, ``(key, value)`` → its placeholder."""
 
 
-def _normalized(value: Any, key: str | None = None) -> Any:
+def _renamed(key: str, value: str, names: Names) -> str:
+    kind = sum(1 for known in names if known[0] == key)
+    return names.setdefault((key, value), f"<{key}-{kind + 1}>")
+
+
+def _normalized(value: Any, names: Names, key: str | None = None) -> Any:
     if key in _TIMESTAMPS and isinstance(value, str) and is_rfc3339_date_time(value):
         return "<timestamp>"
     if key in _MEASURES and isinstance(value, int | float) and not isinstance(value, bool):
         return "<number>"
-    if key in _DRAWN and isinstance(value, str) and _DRAWN[key].fullmatch(value):
-        return f"<{key}>"
+    if key in _RANDOM_IDS and isinstance(value, str) and _RANDOM_IDS[key].fullmatch(value):
+        return _renamed(key, value, names)
     if isinstance(value, dict):
-        return {k: _normalized(v, k) for k, v in value.items()}
+        return {k: _normalized(v, names, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_normalized(item) for item in value]
+        return [_normalized(item, names) for item in value]
     return value
 
 
-def normalized_line(line: str) -> str:
-    """``line`` with run-dependent values replaced; a line may be ``prefix {json}`` or plain text."""
+def normalized_line(line: str, names: Names | None = None) -> str:
+    """``line`` with run-dependent values replaced; a line may be ``prefix {json}`` or plain text.
+
+    ``names``: the random values of the lines before it in the same transcript (updated here);
+    without it, the line is renamed on its own.
+    """
+    names = {} if names is None else names
     line = line.rstrip()
     if line.lower().startswith("date:"):
         return "date: <http-date>"
@@ -63,8 +79,14 @@ def normalized_line(line: str) -> str:
             value = json.loads(line[start:])
         except json.JSONDecodeError:
             return line
-        return line[:start] + json.dumps(_normalized(value), ensure_ascii=False, sort_keys=True)
+        return line[:start] + json.dumps(_normalized(value, names), ensure_ascii=False, sort_keys=True)
     return line
+
+
+def normalized_lines(lines: list[str]) -> list[str]:
+    """Each line normalised, the random values renamed across the whole transcript."""
+    names: Names = {}
+    return [normalized_line(line, names) for line in lines]
 
 
 def trimmed(lines: list[str]) -> list[str]:
@@ -87,12 +109,12 @@ def assert_transcript(path: Path, actual: list[str], *, what: str) -> None:
         path.write_text("".join(f"{line}\n" for line in actual), encoding="utf-8")
         return
     assert path.is_file(), f"{path.relative_to(ROOT)} is missing: record it with DOCS_EXAMPLES_RECORD=1"
-    expected = expected_lines(path)
-    if [normalized_line(x) for x in expected] != [normalized_line(x) for x in actual]:
+    expected, seen = normalized_lines(expected_lines(path)), normalized_lines(actual)
+    if expected != seen:
         diff = "\n".join(
             difflib.unified_diff(
-                [normalized_line(x) for x in expected],
-                [normalized_line(x) for x in actual],
+                expected,
+                seen,
                 f"{path.relative_to(ROOT)} (shown in the docs)",
                 "the live service",
                 lineterm="",

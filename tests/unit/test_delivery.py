@@ -8,7 +8,7 @@ from typing import Any
 
 from generated import ws_messages as wire
 from service.actions.context import RequestContext
-from service.actions.notices import channel_broadcast
+from service.actions.notices import channel_broadcast, presence_changed
 from service.actions.outcome import Close, FanOut, Outcome, Publication, Timing
 from service.channels.hub import ChannelHub
 from service.delivery import Delivery
@@ -181,3 +181,19 @@ def test_fragments_are_asked_of_the_connection_frame_by_frame() -> None:
     delivery.deliver(Outcome(ack_and_steps(1), timing=Timing(fragments=4)), clients["me"])
     clients["me"].run_timers()
     assert log == [("me", ("fragments", 4)), ("me", ("fragments", 4))]
+
+
+PRESENCE_WORLD = [("me", "room"), ("peer", "room"), ("plain", "room"), ("away", "other")]
+
+
+def test_a_presence_change_reaches_the_channel_s_presence_clients_but_the_one_that_came() -> None:
+    log: Log = []
+    hub = ChannelHub()
+    clients = {name: Client(name, channel, log) for name, channel in PRESENCE_WORLD}
+    for name, client in clients.items():
+        hub.join(client, present=name != "plain")
+    delivery = Delivery(hub=hub, events=Sink(log))
+    outcome = presence_changed(wire.EventName.channel_joined, "room", "c-0123456789ab", "me", ts="T")
+    delivery.deliver(outcome, clients["me"])
+    assert [who for who, _ in log] == ["peer", "publisher"]
+    assert json.loads(clients["peer"].frames[0])["event"] == "channel.joined"

@@ -129,3 +129,15 @@ def test_a_new_life_of_the_store_has_new_epochs() -> None:
     first, second = ChannelHistory(), ChannelHistory()
     assert first.position("general").epoch != second.position("general").epoch
     assert ChannelHistory(life="x").position("g") == ChannelHistory(life="x").position("g")
+
+
+def test_a_stream_of_a_channel_with_live_clients_is_dropped_last() -> None:
+    live = {"a"}
+    history = ChannelHistory(channels=2, in_use=lambda name: name in live)
+    publish(history, "a", "1")
+    publish(history, "b", "1")
+    publish(history, "c", "1")
+    assert sorted(name for name, _ in history.channels()) == ["a", "c"]
+    live.update({"c"})
+    publish(history, "d", "1")
+    assert sorted(name for name, _ in history.channels()) == ["c", "d"]
