@@ -8,6 +8,8 @@ its ``request_id``) is among its replies.
 
 from __future__ import annotations
 
+import msgspec
+
 from generated import ws_messages as wire
 from service.actions.context import RequestContext
 from service.actions.frames import encode, event_frame, event_record
@@ -48,34 +50,27 @@ def channel_broadcast(
     source = wire.Source.ws if context.channel is not None else wire.Source.rest
     ts = context.ts
 
+    made: list[wire.BroadcastFrame] = []
+
     def build(epoch: str, offset: int) -> bytes:
-        return encode(
-            wire.BroadcastFrame(
-                ts=ts,
-                request_id=None,
-                channel=channel,
-                message=message,
-                source=source,
-                offset=offset,
-                epoch=epoch,
-            )
+        frame = wire.BroadcastFrame(
+            ts=ts,
+            request_id=None,
+            channel=channel,
+            message=message,
+            source=source,
+            offset=offset,
+            epoch=epoch,
         )
+        made.append(frame)
+        return encode(frame)
 
     position, others = history.publish(channel, build)
     if context.channel is None:
         tally = {"channel": channel, "delivered": 0, "offset": position.offset, "epoch": position.epoch}
         return Outcome(replies, fan_out=FanOut(channel, others, tally))
-    replies.append(
-        wire.BroadcastFrame(
-            ts=ts,
-            request_id=context.request_id,
-            channel=channel,
-            message=message,
-            source=source,
-            offset=position.offset,
-            epoch=position.epoch,
-        )
-    )
+    # The sender's own copy: the same frame with its request_id.
+    replies.append(msgspec.structs.replace(made[0], request_id=context.request_id))
     data = {
         "channel": channel,
         "message": message,
