@@ -116,7 +116,12 @@ class HistoryPage(StrictStruct):
         bool,
         Meta(description="`false` when some frames after `since` are no longer held."),
     ]
-    frames: list[BroadcastFrame]
+    frames: Annotated[
+        list[BroadcastFrame],
+        Meta(
+            description="The `broadcast` frames after `since`, oldest first: at most `limit`, and fewer when\nmore would pass 1 MiB in all; ask again from the last offset.\n"
+        ),
+    ]
 
 
 class PresenceMember(StrictStruct):

@@ -428,7 +428,7 @@ class HistoryFrame(StrictStruct, tag_field="type", tag="history"):
     frames: Annotated[
         list[BroadcastFrame],
         Meta(
-            description="The `broadcast` frames after `since`, oldest first, as the channel's other clients received them."
+            description="The `broadcast` frames after `since`, oldest first, as the channel's other clients\nreceived them: at most `limit`, and fewer when more would make this frame pass\n1 MiB (the default frame limit of common clients); ask again from the last offset.\n"
         ),
     ]
 

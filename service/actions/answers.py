@@ -23,7 +23,7 @@ from service.actions.outcome import Outcome
 from service.errors import ServiceError
 from service.orders.model import NewOrder, OrderStatus
 from service.spec import DEFAULT_CHANNEL, HISTORY_LIMIT_DEFAULT, ORDERS_LIMIT_DEFAULT
-from service.streams.history import ChannelHistory
+from service.streams.history import PAGE_BYTES, ChannelHistory
 from service.streams.presence import Roster
 
 ACTION_OF: dict[type, wire.ActionName] = {
@@ -153,7 +153,7 @@ class ActionAnswers:
         if isinstance(payload, wire.HistoryPayload):
             since = payload.since if isinstance(payload.since, int) else 0
             limit = payload.limit if isinstance(payload.limit, int) else HISTORY_LIMIT_DEFAULT
-        page = self._history.after(channel, since, limit=limit)
+        page = self._history.after(channel, since, limit=limit, max_bytes=PAGE_BYTES)
         replies.append(
             wire.HistoryFrame(
                 ts=context.ts,

@@ -24,6 +24,11 @@ from hashlib import blake2b
 
 import msgspec
 
+PAGE_BYTES = 1_000_000
+"""The bytes of frames one history page holds at most (past its first): a page is one WebSocket
+frame, and 1 MiB is the default frame limit of common clients (Python's websockets among them);
+the rest of the frame fits in what is left."""
+
 
 class Position(msgspec.Struct, frozen=True, gc=False):
     """Where a channel's stream is: its epoch and its last offset (0 before its first frame)."""
@@ -101,8 +106,11 @@ class ChannelHistory:
             return Position(self._epoch(channel), 0)
         return Position(stream.epoch, stream.offset)
 
-    def after(self, channel: str, since: int, *, limit: int | None = None) -> Page:
-        """The frames after offset ``since`` that are still held, oldest first, at most ``limit``."""
+    def after(
+        self, channel: str, since: int, *, limit: int | None = None, max_bytes: int | None = None
+    ) -> Page:
+        """The frames after offset ``since`` that are still held, oldest first, at most ``limit``
+        and, past the first, no more than ``max_bytes`` of them in all."""
         stream = self._streams.get(channel)
         if stream is None:
             return Page(self._epoch(channel), 0, since == 0, [])
@@ -112,9 +120,17 @@ class ChannelHistory:
         if since > stream.offset:
             return Page(stream.epoch, stream.offset, False, [])
         complete = since == stream.offset or (bool(frames) and frames[0][0] <= since + 1)
-        held = [frame for offset, _, frame in frames if offset > since]
-        if limit is not None:
-            held = held[:limit]
+        held: list[bytes] = []
+        size = 0
+        for offset, _, frame in frames:
+            if offset <= since:
+                continue
+            if (limit is not None and len(held) >= limit) or (
+                max_bytes is not None and held and size + len(frame) > max_bytes
+            ):
+                break
+            held.append(frame)
+            size += len(frame)
         return Page(stream.epoch, stream.offset, complete, held)
 
     def resume(self, channel: str, since: int, epoch: str | None) -> tuple[Page, bool]:

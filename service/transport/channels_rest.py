@@ -15,6 +15,7 @@ from service import spec
 from service.actions.context import RequestContext
 from service.actions.notices import channel_broadcast
 from service.runtime import Runtime
+from service.streams.history import PAGE_BYTES
 from service.transport.channel_query import DEFAULT_CHANNEL, checked_channel
 from service.transport.params import int_param, single, str_param
 
@@ -69,7 +70,7 @@ def channel_history(
         bounds=spec.HISTORY_LIMIT,
         default=spec.HISTORY_LIMIT_DEFAULT,
     )
-    page = runtime.history.after(channel, since, limit=limit)
+    page = runtime.history.after(channel, since, limit=limit, max_bytes=PAGE_BYTES)
     body = rest.HistoryPage(
         channel=channel,
         epoch=page.epoch,

@@ -141,3 +141,13 @@ def test_a_stream_of_a_channel_with_live_clients_is_dropped_last() -> None:
     live.update({"c"})
     publish(history, "d", "1")
     assert sorted(name for name, _ in history.channels()) == ["c", "d"]
+
+
+def test_a_page_stops_before_it_would_pass_its_byte_budget_but_holds_one_frame_at_least() -> None:
+    history = ChannelHistory()
+    for size in (40, 40, 40, 100):
+        history.publish("a", lambda e, o, size=size: b"x" * size)  # type: ignore[misc]
+    assert [len(f) for f in history.after("a", 0, max_bytes=100).frames] == [40, 40]
+    assert [len(f) for f in history.after("a", 3, max_bytes=10).frames] == [100]
+    page = history.after("a", 0, limit=2, max_bytes=1000)
+    assert ([len(f) for f in page.frames], page.complete) == ([40, 40], True)
