@@ -1,8 +1,10 @@
-"""The ``channel`` of a WebSocket handshake (and of ``POST /broadcast``)."""
+"""The WebSocket handshake's query string, read once, and its ``channel`` (and that of ``POST
+/broadcast``)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import parse_qs
 
 from service import spec
@@ -24,9 +26,18 @@ def rule_of(pattern: re.Pattern[str]) -> str:
 _RULE = rule_of(spec.CHANNEL_NAME)
 
 
-def channel_of(query_string: bytes) -> str:
+Query = Mapping[str, list[str]]
+"""A query string's parameters, each with its values in order."""
+
+
+def handshake_query(query_string: bytes) -> Query:
+    """The handshake's query string, parsed once for every reader of it (channel, faults, resume)."""
+    return parse_qs(query_string.decode("latin-1"), keep_blank_values=True)
+
+
+def channel_of(query: Query) -> str:
     """The channel named by ``?channel=``, the spec's default without one; raises on a bad name."""
-    values = parse_qs(query_string.decode("latin-1"), keep_blank_values=True).get("channel")
+    values = query.get("channel")
     if not values:
         return DEFAULT_CHANNEL
     return checked_channel(values[0], pointer="/query/channel")

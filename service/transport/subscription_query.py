@@ -3,14 +3,13 @@ against the AsyncAPI channel's query binding."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
-
 import msgspec
 
 from generated import ws_messages as wire
 from service import spec
 from service.actions.decode import validation_error
 from service.errors import ValidationFailed
+from service.transport.channel_query import Query
 
 SUBSCRIPTION_PARAMETERS = ("since", "epoch", "presence", "name")
 _EPOCH = spec.whole_pattern(wire.ChannelEpoch)
@@ -28,11 +27,10 @@ class Subscription(msgspec.Struct, frozen=True, gc=False):
     name: str | None = None
 
 
-def subscription_of(query_string: bytes) -> Subscription | None:
+def subscription_of(query: Query) -> Subscription | None:
     """The resume and presence the handshake asks for, ``None`` for neither; raises
     ``ValidationFailed`` naming the parameter (``/query/since``)."""
-    values = parse_qs(query_string.decode("latin-1"), keep_blank_values=True)
-    given = {name: values[name][0] for name in SUBSCRIPTION_PARAMETERS if name in values}
+    given = {name: query[name][0] for name in SUBSCRIPTION_PARAMETERS if name in query}
     if not given:
         return None
     # The name is checked here, with a message in words (msgspec's would show the escaped regex).
@@ -45,12 +43,12 @@ def subscription_of(query_string: bytes) -> Subscription | None:
             pointer="/query/name",
         )
     try:
-        query = msgspec.convert(given, wire.WsWsQuery, strict=False)
+        asked = msgspec.convert(given, wire.WsWsQuery, strict=False)
     except msgspec.ValidationError as exc:
         raise validation_error(str(exc), pointer_prefix="/query") from None
-    since = query.since if isinstance(query.since, int) else None
-    epoch = query.epoch if isinstance(query.epoch, str) else None
-    presence = query.presence is True
+    since = asked.since if isinstance(asked.since, int) else None
+    epoch = asked.epoch if isinstance(asked.epoch, str) else None
+    presence = asked.presence is True
     if epoch is not None and _EPOCH.fullmatch(epoch) is None:
         raise ValidationFailed(f"epoch must match {_EPOCH.pattern}", pointer="/query/epoch")
     if since and epoch is None:

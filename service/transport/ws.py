@@ -19,7 +19,7 @@ from service.actions.frames import now
 from service.actions.protocol import POLICY_VIOLATION, ActionProtocol
 from service.errors import FaultsDisabled, HandshakeRefused, ValidationFailed
 from service.runtime import Runtime
-from service.transport.channel_query import channel_of
+from service.transport.channel_query import channel_of, handshake_query
 from service.transport.connection import Connection
 from service.transport.fault_query import faults_of
 from service.transport.link_faults import LinkFaults
@@ -176,7 +176,7 @@ class WebSocketEndpoint:
                 raise HandshakeRefused(
                     f"Origin {origin[:100]!r} is not allowed", code="origin_not_allowed", http_status=403
                 )
-        query = scope.get("query_string", b"")
+        query = handshake_query(scope.get("query_string", b""))
         try:
             channel = channel_of(query)
         except ValidationFailed as bad:

@@ -8,12 +8,17 @@ import pytest
 
 from service import spec
 from service.errors import ValidationFailed
-from service.transport.channel_query import channel_of, checked_channel, rule_of
+from service.transport.channel_query import channel_of, checked_channel, handshake_query, rule_of
 
 
 def test_without_a_channel_the_client_joins_the_default_channel() -> None:
-    assert channel_of(b"") == channel_of(b"other=1") == spec.DEFAULT_CHANNEL == "general"
-    assert channel_of(b"channel=room-1") == "room-1"
+    assert (
+        channel_of(handshake_query(b""))
+        == channel_of(handshake_query(b"other=1"))
+        == spec.DEFAULT_CHANNEL
+        == "general"
+    )
+    assert channel_of(handshake_query(b"channel=room-1")) == "room-1"
 
 
 @pytest.mark.parametrize("bad", ["", "two words", "x" * 65, "general\n", "ü"])

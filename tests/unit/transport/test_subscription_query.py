@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from service.errors import ValidationFailed
+from service.transport.channel_query import handshake_query
 from service.transport.subscription_query import Subscription, subscription_of
 
 EPOCH = "3f9a1c2b7d4e"
@@ -17,7 +18,7 @@ MAX_SINCE = 9007199254740991
     ["", "channel=room", "latency_ms=5", "presence=false", "presence=0", "channel=room&presence=false"],
 )
 def test_without_since_or_presence_the_client_gets_today_s_behaviour(query: str) -> None:
-    assert subscription_of(query.encode()) is None
+    assert subscription_of(handshake_query(query.encode())) is None
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_without_since_or_presence_the_client_gets_today_s_behaviour(query: str)
     ],
 )
 def test_what_the_client_asked_for(query: str, expected: Subscription) -> None:
-    assert subscription_of(query.encode()) == expected
+    assert subscription_of(handshake_query(query.encode())) == expected
 
 
 @pytest.mark.parametrize(
@@ -78,17 +79,17 @@ def test_what_the_client_asked_for(query: str, expected: Subscription) -> None:
 )
 def test_a_bad_value_is_refused_with_the_pointer_of_its_parameter(query: str, pointer: str) -> None:
     with pytest.raises(ValidationFailed) as refused:
-        subscription_of(query.encode())
+        subscription_of(handshake_query(query.encode()))
     assert refused.value.pointer == pointer
     assert refused.value.message
 
 
 def test_the_rule_is_said_in_words() -> None:
     with pytest.raises(ValidationFailed, match="only with since"):
-        subscription_of(f"epoch={EPOCH}".encode())
+        subscription_of(handshake_query(f"epoch={EPOCH}".encode()))
     with pytest.raises(ValidationFailed, match="only with presence=true"):
-        subscription_of(b"name=alice")
+        subscription_of(handshake_query(b"name=alice"))
     with pytest.raises(ValidationFailed, match="needs the epoch"):
-        subscription_of(b"since=3")
+        subscription_of(handshake_query(b"since=3"))
     with pytest.raises(ValidationFailed, match="1-64 characters, none of them a control character"):
-        subscription_of(b"presence=true&name=alice%0A")
+        subscription_of(handshake_query(b"presence=true&name=alice%0A"))
