@@ -57,7 +57,7 @@ class Sink:
     def __init__(self, log: Log) -> None:
         self._log = log
 
-    def publish(self, record: wire.EventRecord, *, key: str) -> None:
+    def publish(self, record: wire.EventRecord, *, key: str, receipt: object = None) -> None:
         self._log.append(("publisher", (key, record.event.value, dict(record.data))))
 
 
