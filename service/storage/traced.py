@@ -63,7 +63,7 @@ async def _timed(operation: str, arguments: dict[str, Any], call: Awaitable[T]) 
 def _step(trace: RequestTrace, operation: str, arguments: dict[str, Any], began: float, result: str) -> None:
     took = round((time.perf_counter() - began) * 1000, 3)
     fields = {"operation": operation, "arguments": arguments, "duration_ms": took, "result": result}
-    trace.add("store", f"store.{operation} ({took} ms): {result}", fields)
+    trace.add("store", f"store.{operation}: {result}", fields)
 
 
 def _result(result: object) -> str:

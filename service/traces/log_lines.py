@@ -16,7 +16,8 @@ class TracedLogLines(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         trace = CURRENT.get()
-        if trace is not None:
+        # The access line repeats the ``response`` step, with the client's port.
+        if trace is not None and record.name != "uvicorn.access":
             fields = {"level": record.levelname.lower()}
             event = record.__dict__.get("event.action")
             if isinstance(event, str):
