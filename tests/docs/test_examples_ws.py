@@ -19,7 +19,7 @@ from websockets.asyncio.client import ClientConnection
 
 from tests.docs.transcripts import EXAMPLES, RECORD, assert_transcript, drain, expected_lines
 from tests.support.live import LiveService, start_service
-from tests.support.specs import asyncapi_examples, frame_contract, load_asyncapi
+from tools.specs import asyncapi_examples, frame_contract, load_asyncapi
 
 WS_EXAMPLES = EXAMPLES / "ws"
 

@@ -34,7 +34,7 @@ from tests.stand.node_tools import (
 )
 from tests.support.client import ContractClient
 from tests.support.live import LiveService, running_service
-from tests.support.specs import FrameContract, load_asyncapi, load_openapi, normalized_schema
+from tools.specs import FrameContract, load_asyncapi, load_openapi, normalized_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 #: What differs from run to run in a frame (times, and the names a service draws at random: a
