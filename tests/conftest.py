@@ -9,8 +9,9 @@ import pytest
 
 from tests.support.live import LiveService, running_service
 
-# PostgreSQL fixtures (a fresh database per test run) and the loud "not tested" summary.
-pytest_plugins = ["tests.support.postgres"]
+# PostgreSQL fixtures (a fresh database per test run) and the loud "not tested" summary; pytester
+# runs the scenario plugin on scenario files a test writes (tests/scenarios).
+pytest_plugins = ["tests.support.postgres", "pytester"]
 
 
 @pytest.fixture(scope="session")
