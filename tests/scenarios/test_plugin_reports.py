@@ -59,12 +59,8 @@ def test_a_wrong_frame_names_the_step_the_request_id_and_the_difference(
     assert "Traceback" not in result.stdout.str()
 
 
-def test_a_timeout_says_how_many_frames_came_of_how_many(
-    pytester: pytest.Pytester, live: LiveService
-) -> None:
-    result = run(
-        pytester,
-        live,
+FAILURES = {
+    "timeout": (
         """
 name: ping answers three frames
 steps:
@@ -72,23 +68,13 @@ steps:
     timeout: 0.5
     expect: [{type: ack}, {type: event}, {type: event, match: {event: ws.never}}]
 """,
-    )
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
         [
             "*step 1 of 1 (send, on 'main', request_id \"r-ping\")",
             '  timed out after 0.5 s waiting for frame 3 of 3 answering "r-ping"; 2 of 3 arrived: *',
             '  expected: {"type": "event", "match": {"event": "ws.never"}}',
-        ]
-    )
-
-
-def test_a_wrong_close_code_shows_the_code_and_reason_that_came(
-    pytester: pytest.Pytester, live: LiveService
-) -> None:
-    result = run(
-        pytester,
-        live,
+        ],
+    ),
+    "wrong close code": (
         """
 name: closed by the server
 connections:
@@ -97,37 +83,14 @@ steps:
   - expect_close: {on: main, code: 1008}
     timeout: 2
 """,
-    )
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
         [
             "*step 1 of 1 (expect_close, on 'main')",
             "  the connection was closed with code 4000",
             '  expected: {"on": "main", "code": 1008}',
             '  arrived:  {"code": 4000, "reason": "simulated disconnect (disconnect_after_ms)"}',
-        ]
-    )
-
-
-def test_the_right_close_code_passes(pytester: pytest.Pytester, live: LiveService) -> None:
-    result = run(
-        pytester,
-        live,
-        """
-name: closed by the server
-connections:
-  main: {disconnect_after_ms: 50, disconnect_code: 4000}
-steps:
-  - expect_close: {code: 4000, reason: disconnect_after_ms}
-""",
-    )
-    result.assert_outcomes(passed=1)
-
-
-def test_more_answers_than_expected_fail(pytester: pytest.Pytester, live: LiveService) -> None:
-    result = run(
-        pytester,
-        live,
+        ],
+    ),
+    "more answers than expected": (
         """
 name: echo is not one frame
 steps:
@@ -135,35 +98,58 @@ steps:
     expect: [{type: ack}]
   - wait: 0.2
 """,
-    )
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(['*more frame(s) answer "r-short"*', "  arrived:  *"])
-
-
-def test_conforms_names_the_message_and_the_failing_pointer(
-    pytester: pytest.Pytester, live: LiveService
-) -> None:
-    result = run(
-        pytester,
-        live,
+        ['*more frame(s) answer "r-short"*', "  arrived:  *"],
+    ),
+    "conforms": (
         """
 name: an echo frame is no ack
 steps:
   - send: {action: echo, payload: {}, request_id: r-c}
     expect: [{type: ack}, {conforms: Ack}, {type: event}]
 """,
-    )
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["*frame does not conform to Ack:*", "*at /type: *"])
-
-
-def test_captures_carry_an_order_id_from_rest_to_websocket(
-    pytester: pytest.Pytester, live: LiveService
-) -> None:
-    result = run(
-        pytester,
-        live,
+        ["*frame does not conform to Ack:*", "*at /type: *"],
+    ),
+    "unknown variable": (
         """
+name: a value nobody captured
+steps:
+  - send: {action: get_order, payload: {id: "${nothing}"}}
+""",
+        ["*step 1 of 1 (send*", "*${nothing} has not been captured (captured so far: ?'run'?)"],
+    ),
+    "unexpected refusal": (
+        """
+name: bad channel not expected
+connections:
+  bad: {channel: "has space"}
+steps:
+  - connect: bad
+""",
+        [
+            "*step 1 of 1 (connect, on 'bad')",
+            "  the handshake was refused with HTTP 400",
+            '  arrived:  "{*validation_error*',
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", FAILURES)
+def test_a_failure_is_reported_precisely(pytester: pytest.Pytester, live: LiveService, case: str) -> None:
+    text, lines = FAILURES[case]
+    result = run(pytester, live, text)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(lines)
+    assert "Traceback" not in result.stdout.str()
+
+
+PASSING = """
+name: closed by the server as asked
+connections:
+  main: {disconnect_after_ms: 50, disconnect_code: 4000}
+steps:
+  - expect_close: {code: 4000, reason: disconnect_after_ms}
+---
 name: create over REST, read over WS
 steps:
   - rest:
@@ -178,38 +164,20 @@ steps:
       - {type: ack}
       - {type: order, match: {data: {id: "${order_id}", customer: Scenario}}}
       - {type: event, match: {data: {id: "${order_id}", found: true}}}
-  - send: {action: get_order, payload: {id: "${nothing}"}}
-""",
-    )
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        ["*step 3 of 3 (send*", "*${nothing} has not been captured (captured so far: *order_id*"]
-    )
-
-
-def test_a_handshake_refusal_is_expected_or_reported(pytester: pytest.Pytester, live: LiveService) -> None:
-    result = run(
-        pytester,
-        live,
-        """
+---
 name: bad channel refused
 connections:
   bad: {channel: "has space"}
 steps:
   - connect: bad
     refused: {status: 400, match: {code: validation_error}}
----
-name: bad channel not expected
-connections:
-  bad: {channel: "has space"}
-steps:
-  - connect: bad
-""",
-    )
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(
-        ["*step 1 of 1 (connect, on 'bad')", "  the handshake was refused with HTTP 400"]
-    )
+"""
+
+
+def test_close_codes_captures_and_refusals_pass_when_they_hold(
+    pytester: pytest.Pytester, live: LiveService
+) -> None:
+    run(pytester, live, PASSING).assert_outcomes(passed=3)
 
 
 def test_a_file_the_schema_refuses_is_a_collection_error_naming_the_place(pytester: pytest.Pytester) -> None:

@@ -14,6 +14,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from tools.specs import SpecError, json_pointer, resolve_pointer
+
 _REFERENCE = re.compile(r"\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _WHOLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -32,15 +34,10 @@ def _text(value: Any) -> str:
 
 def value_at(document: Any, path: str) -> Any:
     """The value at the dotted ``path`` (``data.id``, ``data.0.id``; ``""`` is ``document``)."""
-    node = document
-    for part in path.split(".") if path else []:
-        if isinstance(node, Mapping) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise CaptureError(f"{path!r}: no {part!r} in {_text(node)[:300]}")
-    return node
+    try:
+        return resolve_pointer(document, json_pointer(path.split(".") if path else []))
+    except SpecError as error:
+        raise CaptureError(f"{path!r} leads nowhere in {_text(document)[:300]}: {error}") from error
 
 
 class Variables:
