@@ -20,3 +20,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
     log_path = Path(tmp_path_factory.mktemp("live")) / "service.log"
     with running_service(log_path) as service:
         yield service
+
+
+@pytest.fixture
+def fresh_service(tmp_path: Path) -> Iterator[LiveService]:
+    """A service of this test's own, as freshly started (demo orders untouched, no history)."""
+    with running_service(tmp_path / "fresh-service.log") as service:
+        yield service
