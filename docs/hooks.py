@@ -1,4 +1,5 @@
-"""MkDocs hooks: publish the API documents of ``api_specs/`` into the site, as written.
+"""MkDocs hooks: publish the API documents of ``api_specs/`` into the site, as written (and the
+scenario format, ``scenario.schema.json``, that the how-to on scenarios links to).
 
 The reference pages render ``specs/asyncapi.yaml`` and ``specs/openapi.yaml``. They are not
 copies kept in ``docs/``: the build adds the files of ``api_specs/`` themselves, so the site can
@@ -15,7 +16,7 @@ from mkdocs.structure.files import File, Files
 
 SPECS_DIR = Path(__file__).resolve().parents[1] / "api_specs"
 SITE_FOLDER = "specs"
-SPEC_NAMES = ("asyncapi.yaml", "openapi.yaml")
+SPEC_NAMES = ("asyncapi.yaml", "openapi.yaml", "scenario.schema.json")
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

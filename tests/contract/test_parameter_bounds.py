@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.support.live import LiveService
-from tests.support.specs import parameter_schema
+from tools.specs import parameter_schema
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 No service is needed. The AsyncAPI document is checked with the official parser (Node,
 ``tools/spec_check``), the OpenAPI document with ``openapi-spec-validator``; every example of
-both is validated against its schema through ``tests.support.specs``, whose own failure
+both is validated against its schema through ``tools.specs``, whose own failure
 reporting is tested last, so that it cannot pass silently.
 """
 
@@ -20,7 +20,7 @@ import pytest
 from jsonschema import FormatChecker  # type: ignore[import-untyped, unused-ignore]
 from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-from tests.support.specs import (
+from tools.specs import (
     ASYNCAPI_PATH,
     OPENAPI_PATH,
     ROOT,

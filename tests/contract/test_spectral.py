@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from tests.support import npm
-from tests.support.specs import ASYNCAPI_PATH, OPENAPI_PATH, ROOT
+from tools.specs import ASYNCAPI_PATH, OPENAPI_PATH, ROOT
 
 SPECTRAL = ROOT / "tools" / "spectral"
 CLI = SPECTRAL / "node_modules" / "@stoplight" / "spectral-cli" / "dist" / "index.js"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.docs.transcripts import EXAMPLES
-from tests.support.specs import ROOT
+from tools.specs import ROOT
 
 BIN = Path(sys.executable).parent
 

@@ -1,74 +1,54 @@
-"""The WebSocket frames the docs show are the frames the service really sends.
+"""The WebSocket frames the docs show come from the scenarios in ``scenarios/docs``.
 
 ``docs/examples/ws/NAME.request.json`` (or ``.txt`` for a frame that is not JSON) is what a
-reader sends; ``NAME.answers.jsonl`` is what comes back to the sender, one frame per line, as
-websocat prints it; ``NAME.peer.jsonl`` is what a second client of the same channel receives.
-The pages include these files, so the text shown is the text tested here.
+reader sends, ``NAME.answers.jsonl`` what comes back to the sender, ``NAME.peer.jsonl`` what a
+second client of the channel receives. The pages include these files; they are generated from
+the docs scenarios by ``tools/scenarios/docs_examples.py`` (never written by hand), and
+``tests/scenarios/test_run_scenarios.py`` runs those scenarios against a fresh service, so the
+text shown is the text the service sends.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import websockets
-from websockets.asyncio.client import ClientConnection
 
-from tests.docs.transcripts import EXAMPLES, RECORD, assert_transcript, drain, expected_lines
-from tests.support.live import LiveService, start_service
-from tests.support.specs import asyncapi_examples, frame_contract, load_asyncapi
+from tools.scenarios import docs_examples
+from tools.specs import asyncapi_examples, load_asyncapi
 
-WS_EXAMPLES = EXAMPLES / "ws"
-
-#: The order the examples run in, against one fresh service: orders change state on the way
-#: (``change_status`` pays order 1, then ``change_status_invalid`` tries to take it back), and
-#: ``history`` shows the frame ``broadcast`` published (offset 1 of ``general``).
-SCENARIO = (
-    "echo",
-    "triplet_demo",
-    "ping",
-    "ping_without_request_id",
-    "broadcast",
-    "history",
-    "presence",
-    "get_order",
-    "get_order_missing",
-    "list_orders",
-    "list_orders_limit",
-    "create_order",
-    "change_status",
-    "change_status_invalid",
-    "invalid_json",
-    "unknown_action",
-    "missing_action",
-    "validation_error",
-)
-_FINAL = {"event", "error"}
+WS_EXAMPLES = docs_examples.EXAMPLES
 
 
-def request_file(name: str) -> Path:
-    (found,) = WS_EXAMPLES.glob(f"{name}.request.*")
-    return found
+def test_docs_examples_are_what_the_scenarios_give() -> None:
+    found = docs_examples.differences()
+    assert not found, (
+        "docs/examples/ws is generated from scenarios/docs: run "
+        "`uv run python -m tools.scenarios.docs_examples`\n" + "\n".join(found)
+    )
 
 
-def request_id_of(text: str) -> str | None:
-    try:
-        frame = json.loads(text)
-    except json.JSONDecodeError:
-        return None
-    return frame.get("request_id") if isinstance(frame, dict) else None
+def test_the_drift_check_sees_a_changed_missing_and_extra_file(tmp_path: Path) -> None:
+    docs_examples.write(tmp_path)
+    assert docs_examples.differences(tmp_path) == []
+    (tmp_path / "echo.answers.jsonl").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "ping.request.json").unlink()
+    (tmp_path / "hand-made.answers.jsonl").write_text("{}\n", encoding="utf-8")
+    assert docs_examples.differences(tmp_path) == [
+        "hand-made.answers.jsonl: not generated from scenarios/docs",
+        "echo.answers.jsonl: differs from scenarios/docs",
+        "ping.request.json: missing",
+    ]
 
 
-def test_every_ws_example_is_in_the_scenario() -> None:
-    names = {path.name.split(".")[0] for path in WS_EXAMPLES.iterdir()}
-    assert names == set(SCENARIO), "every example file must be run by this test, and only those"
-    for name in SCENARIO:
-        assert len(list(WS_EXAMPLES.glob(f"{name}.request.*"))) == 1, name
-        if not RECORD:
-            assert (WS_EXAMPLES / f"{name}.answers.jsonl").is_file(), name
+def test_an_example_step_must_give_whole_frames(tmp_path: Path) -> None:
+    (tmp_path / "x.yaml").write_text(
+        "name: x\nsteps:\n  - example: x\n    send: {action: ping}\n    expect: [{type: ack}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(docs_examples.ExampleError, match="needs `frame`"):
+        docs_examples.example_files(tmp_path)
 
 
 def test_every_request_example_of_the_asyncapi_document_is_a_docs_example() -> None:
@@ -77,7 +57,7 @@ def test_every_request_example_of_the_asyncapi_document_is_a_docs_example() -> N
     for example in requests:
         path = WS_EXAMPLES / f"{example.name}.request.json"
         assert path.is_file(), (
-            f"the AsyncAPI example {example.message}/{example.name} is not in docs/examples/ws"
+            f"the AsyncAPI example {example.message}/{example.name} is not in scenarios/docs"
         )
         assert json.loads(path.read_text(encoding="utf-8")) == example.payload, path.name
 
@@ -85,60 +65,9 @@ def test_every_request_example_of_the_asyncapi_document_is_a_docs_example() -> N
 def test_every_action_of_the_protocol_has_an_example() -> None:
     actions = load_asyncapi()["components"]["schemas"]["ActionName"]["enum"]
     shown = set()
-    for name in SCENARIO:
-        text = request_file(name).read_text(encoding="utf-8")
+    for path in WS_EXAMPLES.glob("*.request.*"):
         try:
-            shown.add(json.loads(text).get("action"))
+            shown.add(json.loads(path.read_text(encoding="utf-8")).get("action"))
         except json.JSONDecodeError:
             continue
     assert set(actions) <= shown
-
-
-@pytest.fixture
-def fresh_service(tmp_path: Path) -> Iterator[LiveService]:
-    """A service of its own: the examples expect the demo orders as a fresh start has them."""
-    service = start_service(tmp_path / "service.log")
-    yield service
-    service.stop()
-
-
-async def frames_until_final(connection: ClientConnection, request_id: str | None) -> list[str]:
-    """Raw frames up to and including the final ``event``/``error`` answering ``request_id``."""
-    texts: list[str] = []
-    while True:
-        text = await asyncio.wait_for(connection.recv(), 5)
-        assert isinstance(text, str)
-        texts.append(text)
-        frame = json.loads(text)
-        if frame["type"] in _FINAL and frame["request_id"] == request_id:
-            return texts
-
-
-async def test_ws_examples_answer_what_the_docs_show(fresh_service: LiveService) -> None:
-    contract = frame_contract()
-    url = f"{fresh_service.ws}?channel=general"
-    async with websockets.connect(url) as sender, websockets.connect(url) as peer:
-        for name in SCENARIO:
-            text = request_file(name).read_text(encoding="utf-8").rstrip("\n")
-            await sender.send(text)
-            answers = await frames_until_final(sender, request_id_of(text))
-            for answer in answers:
-                contract.check_server_frame(json.loads(answer))
-            if json.loads(answers[0])["type"] == "ack":
-                contract.check_client_frame(json.loads(text))
-            assert_transcript(WS_EXAMPLES / f"{name}.answers.jsonl", answers, what=f"{name} (sender)")
-
-            peer_path = WS_EXAMPLES / f"{name}.peer.jsonl"
-            if RECORD:
-                seen = await drain(peer)
-            else:
-                expected = len(expected_lines(peer_path)) if peer_path.is_file() else 0
-                seen = [str(await asyncio.wait_for(peer.recv(), 5)) for _ in range(expected)]
-            for frame in seen:
-                contract.check_server_frame(json.loads(frame))
-            if seen:
-                assert_transcript(peer_path, seen, what=f"{name} (another client of the channel)")
-            elif RECORD:
-                peer_path.unlink(missing_ok=True)
-        extra = await drain(peer)
-        assert not extra, f"the other client got frames no example shows: {extra}"

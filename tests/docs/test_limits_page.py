@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from service.settings import Settings
-from tests.support.specs import ROOT, load_asyncapi, load_openapi
+from tools.specs import ROOT, load_asyncapi, load_openapi
 
 PAGE = ROOT / "docs" / "reference" / "limits.md"
 README = ROOT / "README.md"

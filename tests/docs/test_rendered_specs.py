@@ -13,7 +13,7 @@ from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
 from tests.docs.conftest import Traffic, assert_closed_network, open_page, screenshot
-from tests.support.specs import asyncapi_examples, load_asyncapi, load_openapi
+from tools.specs import asyncapi_examples, load_asyncapi, load_openapi
 
 ACTIONS = (
     "echo",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from tests.docs.conftest import BuiltSite
 from tests.docs.transcripts import EXAMPLES
-from tests.support.specs import ROOT
+from tools.specs import ROOT
 
 DOCS = ROOT / "docs"
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from tests.docs.transcripts import EXAMPLES
-from tests.support.specs import ROOT
+from tools.specs import ROOT
 
 STAND = EXAMPLES / "stand"
 COMPOSE = ROOT / "compose.yaml"

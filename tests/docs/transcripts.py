@@ -4,14 +4,12 @@ Examples in ``docs/examples/`` come with the output a reader will see (``*.answe
 ``*.peer.jsonl``, ``*.out``); the pages show those files through ``--8<--`` includes. A test
 runs each example against a live service and compares, line by line, with `assert_transcript`.
 
-Only values that differ on every run are left out of the comparison: timestamps (``ts``,
-``created_at``, ``updated_at``, ``@timestamp``) must still be RFC 3339 date-times, and the
-process figures of ``/health`` (``uptime_seconds``, ``rss_bytes``, ``tasks``) must still be
-numbers. Values random per process — a channel's ``epoch``, a connection's ``client_id`` — are
-compared by which is which: each is renamed by the order it first appears in its transcript
-(``<epoch-1>``, ``<client_id-2>``), so two frames of one epoch must still show one epoch, and a
-client listed in presence must still be the one whose ``subscribed`` named it. Everything else
-must be equal.
+Only values that differ on every run are left out of the comparison, by the rules of
+`tools.scenarios.variance` (the scenarios compare frames by the same ones): timestamps must still
+be RFC 3339 date-times, the process figures of ``/health`` numbers, and values random per process
+— a channel's ``epoch``, a connection's ``client_id`` — are renamed by the order they first appear
+in their transcript (``<epoch-1>``, ``<client_id-2>``), so two frames of one epoch must still show
+one epoch. Everything else must be equal.
 
 ``DOCS_EXAMPLES_RECORD=1 uv run pytest tests/docs`` rewrites the expected files from a real
 run instead of comparing (after a deliberate change of the service); review the diff.
@@ -23,43 +21,15 @@ import asyncio
 import difflib
 import json
 import os
-import re
 from pathlib import Path
-from typing import Any
 
 from websockets.asyncio.client import ClientConnection
 
-from tests.support.specs import ROOT, is_rfc3339_date_time
+from tools.scenarios.variance import Names, normalized
+from tools.specs import ROOT
 
 EXAMPLES = ROOT / "docs" / "examples"
 RECORD = os.environ.get("DOCS_EXAMPLES_RECORD") == "1"
-
-_TIMESTAMPS = frozenset({"ts", "created_at", "updated_at", "@timestamp", "received_at"})
-_MEASURES = frozenset({"uptime_seconds", "rss_bytes", "tasks", "at_ms", "duration_ms"})
-_RANDOM_IDS = {"epoch": re.compile(r"[0-9a-f]{12}"), "client_id": re.compile(r"c-[0-9a-f]{12}")}
-"""Keys whose values each process draws at random, with the form the specs give them."""
-
-Names = dict[tuple[str, str], str]
-"""The random values of one transcript seen so far, ``(key, value)`` → its placeholder."""
-
-
-def _renamed(key: str, value: str, names: Names) -> str:
-    kind = sum(1 for known in names if known[0] == key)
-    return names.setdefault((key, value), f"<{key}-{kind + 1}>")
-
-
-def _normalized(value: Any, names: Names, key: str | None = None) -> Any:
-    if key in _TIMESTAMPS and isinstance(value, str) and is_rfc3339_date_time(value):
-        return "<timestamp>"
-    if key in _MEASURES and isinstance(value, int | float) and not isinstance(value, bool):
-        return "<number>"
-    if key in _RANDOM_IDS and isinstance(value, str) and _RANDOM_IDS[key].fullmatch(value):
-        return _renamed(key, value, names)
-    if isinstance(value, dict):
-        return {k: _normalized(v, names, k) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_normalized(item, names) for item in value]
-    return value
 
 
 def normalized_line(line: str, names: Names | None = None) -> str:
@@ -79,7 +49,7 @@ def normalized_line(line: str, names: Names | None = None) -> str:
             value = json.loads(line[start:])
         except json.JSONDecodeError:
             return line
-        return line[:start] + json.dumps(_normalized(value, names), ensure_ascii=False, sort_keys=True)
+        return line[:start] + json.dumps(normalized(value, names), ensure_ascii=False, sort_keys=True)
     return line
 
 

@@ -22,7 +22,6 @@ import websockets
 
 from tests.support.client import ContractClient, Frame, types_of
 from tests.support.live import LiveService, free_port, running_service, start_service
-from tests.support.specs import frame_contract
 from tests.support.streams import (
     channel_info,
     check_problem,
@@ -34,6 +33,7 @@ from tests.support.streams import (
     room,
     ws_url,
 )
+from tools.specs import frame_contract
 
 HISTORY_SIZE = 8
 """Small, so that a client away for a few broadcasts is older than the history."""

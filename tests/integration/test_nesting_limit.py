@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.client import ContractClient, types_of
 from tests.support.live import LiveService
-from tests.support.specs import load_asyncapi, load_openapi
+from tools.specs import load_asyncapi, load_openapi
 
 LIMIT: int = load_asyncapi()["components"]["schemas"]["NestingDepth"]["maximum"]
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.client import ContractClient
 from tests.support.live import LiveService, running_service
-from tests.support.specs import (
+from tools.specs import (
     HTTP_METHODS,
     frame_contract,
     load_openapi,

@@ -13,7 +13,7 @@ import websockets
 
 from tests.support.client import ContractClient
 from tests.support.live import LiveService, running_service
-from tests.support.specs import check_openapi_schema
+from tools.specs import check_openapi_schema
 
 Trace = dict[str, Any]
 

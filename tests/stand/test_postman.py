@@ -34,7 +34,9 @@ from tests.stand.node_tools import (
 )
 from tests.support.client import ContractClient
 from tests.support.live import LiveService, running_service
-from tests.support.specs import FrameContract, load_asyncapi, load_openapi, normalized_schema
+from tools.scenarios.docs_examples import docs_scenarios
+from tools.scenarios.matching import StandIns, mismatches
+from tools.specs import FrameContract, load_asyncapi, load_openapi, normalized_schema
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 #: What differs from run to run in a frame (times, and the names a service draws at random: a
@@ -364,3 +366,29 @@ async def test_sheet_examples_are_what_a_fresh_service_answers(tmp_path: Path) -
                         )
                         compared += 1
     assert compared >= len(sheet["actions"]) * 2
+
+
+def test_the_sheet_exchanges_are_the_docs_scenarios() -> None:
+    """The sheet (from the AsyncAPI examples) and the docs (from ``scenarios/docs``) show one
+    set of exchanges: each message of the sheet is sent by the docs scenario step of its name,
+    and what the sheet says to check each answer by holds for the frame that scenario expects."""
+    steps = {
+        step["example"]: step
+        for scenario in docs_scenarios()
+        for step in scenario.steps
+        if "example" in step and "send" in step
+    }
+    sheet = json.loads(WS_JSON.read_text(encoding="utf-8"))
+    compared = 0
+    for action in sheet["actions"]:
+        for request in action["requests"]:
+            step = steps.get(request["name"])
+            assert step is not None, f"the sheet's {request['name']} is no example of scenarios/docs"
+            assert request["message"] == step["send"], request["name"]
+            frames = [expectation["frame"] for expectation in step["expect"]]
+            assert [f["type"] for f in request["frames"]] == [f["type"] for f in frames], request["name"]
+            for shown, frame in zip(request["frames"], frames, strict=True):
+                differences = mismatches(shown["match"], frame, exact=False, stand_ins=StandIns())
+                assert not differences, (request["name"], [str(d) for d in differences])
+            compared += 1
+    assert compared == sum(len(action["requests"]) for action in sheet["actions"]) > 0

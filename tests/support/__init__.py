@@ -1,1 +1,1 @@
-"""Helpers shared by the test suites: the specs as contracts (see ``tests.support.specs``)."""
+"""Helpers shared by the test suites: the specs as contracts (see ``tools.specs``)."""

@@ -1,7 +1,7 @@
 """A real WebSocket client for tests: every frame it receives is checked against AsyncAPI.
 
 A test cannot pass while the server sends a frame that does not conform: ``recv`` raises
-:class:`~tests.support.specs.FrameContractError` with the JSON pointer of the problem. Frames a
+:class:`~tools.specs.FrameContractError` with the JSON pointer of the problem. Frames a
 test sends are checked too, unless it means to send bad input (``send_raw``).
 """
 
@@ -16,7 +16,7 @@ from typing import Any, cast
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from tests.support.specs import FrameContract
+from tools.specs import FrameContract
 
 Frame = dict[str, Any]
 _FINAL = {"event", "error"}

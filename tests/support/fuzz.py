@@ -47,7 +47,7 @@ from websockets.protocol import State
 from websockets.sync.client import ClientConnection, connect
 
 from tests.support import rawws
-from tests.support.specs import FrameContract, format_checker, json_pointer, load_asyncapi, normalized_schema
+from tools.specs import FrameContract, format_checker, json_pointer, load_asyncapi, normalized_schema
 
 Frame = dict[str, Any]
 

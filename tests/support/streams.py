@@ -21,7 +21,7 @@ import httpx
 from websockets.asyncio.client import ClientConnection
 
 from tests.support.live import LiveService
-from tests.support.specs import check_openapi_schema, frame_contract
+from tools.specs import check_openapi_schema, frame_contract
 
 Frame = dict[str, Any]
 

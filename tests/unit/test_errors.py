@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service import errors
-from tests.support.specs import load_asyncapi, load_openapi
+from tools.specs import load_asyncapi, load_openapi
 
 WS_CODES = set(load_asyncapi()["components"]["schemas"]["ErrorCode"]["enum"])
 REST_CODES = set(load_openapi()["components"]["schemas"]["Problem"]["properties"]["code"]["enum"])

@@ -17,7 +17,7 @@ import pytest
 from generated import rest_models as rest
 from service import spec
 from service.orders.model import OrderStatus
-from tests.support.specs import (
+from tools.specs import (
     load_asyncapi,
     load_openapi,
     normalized_schema,

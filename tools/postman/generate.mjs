@@ -68,7 +68,7 @@ const UNSUPPORTED_KEYWORDS = [
   'prefixItems', 'unevaluatedProperties', 'unevaluatedItems', 'dependentRequired',
   'dependentSchemas', '$dynamicRef', '$dynamicAnchor', '$anchor', '$defs', 'contentSchema',
 ];
-// Annotations only (the same set tests/support/specs.py leaves out when it compares schemas).
+// Annotations only (the same set tools/specs.py leaves out when it compares schemas).
 const ANNOTATIONS = ['description', 'title', 'examples', 'example', '$comment', 'deprecated', 'externalDocs', 'xml'];
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.support.client import ContractClient, Frame
 from tests.support.live import start_service
-from tests.support.specs import frame_contract
 from tests.support.tansu import KafkaTarget, TopicRecord, wait_for_kafka
+from tools.specs import frame_contract
 
 pytestmark = pytest.mark.kafka
 

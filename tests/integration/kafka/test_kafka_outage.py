@@ -15,7 +15,6 @@ import pytest
 
 from tests.support.client import ContractClient, Frame
 from tests.support.live import LiveService, free_port, start_service
-from tests.support.specs import frame_contract
 from tests.support.tansu import (
     NO_RATE_LIMIT,
     KafkaTarget,
@@ -24,6 +23,7 @@ from tests.support.tansu import (
     kafka_health,
     wait_for_kafka,
 )
+from tools.specs import frame_contract
 
 pytestmark = pytest.mark.kafka
 

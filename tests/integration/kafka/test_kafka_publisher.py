@@ -11,8 +11,8 @@ from generated.ws_messages import EventName
 from service.bus.kafka import KafkaPublisher
 from service.settings import KafkaSettings
 from tests.support.events import event_record
-from tests.support.specs import frame_contract
 from tests.support.tansu import KafkaTarget
+from tools.specs import frame_contract
 
 pytestmark = pytest.mark.kafka
 

@@ -12,8 +12,8 @@ import pytest
 
 from tests.support.client import ContractClient
 from tests.support.live import LiveService, start_service
-from tests.support.specs import check_openapi_schema
 from tests.support.tansu import KafkaTarget, wait_for_kafka
+from tools.specs import check_openapi_schema
 
 pytestmark = pytest.mark.kafka
 

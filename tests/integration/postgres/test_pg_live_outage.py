@@ -18,8 +18,8 @@ import pytest
 from tests.support.client import ContractClient, types_of
 from tests.support.live import LiveService
 from tests.support.postgres import through_port
-from tests.support.specs import check_openapi_schema, load_openapi, openapi_schemas, resolve_pointer
 from tests.support.tcp_proxy import TcpProxy
+from tools.specs import check_openapi_schema, load_openapi, openapi_schemas, resolve_pointer
 
 pytestmark = pytest.mark.postgres
 

@@ -12,7 +12,7 @@ from generated import ws_messages as wire
 from service.actions.context import RequestContext
 from service.actions.notices import channel_broadcast, presence_changed
 from service.streams.history import ChannelHistory
-from tests.support.specs import frame_contract
+from tools.specs import frame_contract
 
 TS = "2026-01-01T12:00:00.000000Z"
 

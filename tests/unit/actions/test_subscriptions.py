@@ -10,7 +10,7 @@ from service.actions.context import RequestContext
 from service.actions.notices import channel_broadcast
 from service.actions.subscriptions import first_frames
 from service.streams.history import ChannelHistory
-from tests.support.specs import frame_contract
+from tools.specs import frame_contract
 
 Frame = dict[str, Any]
 CLIENT = "c-0123456789ab"

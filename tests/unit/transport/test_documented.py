@@ -9,7 +9,7 @@ import pytest
 
 from service.transport.documented import DocumentedApi
 from service.transport.specimen import SpecimenError
-from tests.support.specs import HTTP_METHODS, load_openapi, openapi_schemas, resolve_pointer
+from tools.specs import HTTP_METHODS, load_openapi, openapi_schemas, resolve_pointer
 
 API = DocumentedApi.load()
 

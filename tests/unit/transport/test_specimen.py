@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from service.transport.specimen import SPECIMEN_DATE_TIME, SpecimenError, resolved, specimen
-from tests.support.specs import load_openapi, openapi_schemas
+from tools.specs import load_openapi, openapi_schemas
 
 NO_DOCUMENT: dict[str, Any] = {}
 

@@ -69,7 +69,7 @@ __all__ = [
     "resolve_pointer",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SPECS_DIR = ROOT / "api_specs"
 ASYNCAPI_PATH = SPECS_DIR / "asyncapi.yaml"
 OPENAPI_PATH = SPECS_DIR / "openapi.yaml"
@@ -107,11 +107,11 @@ class FrameContractError(ContractError):
 # --------------------------------------------------------------------------- loading
 
 
-class _JsonLikeLoader(yaml.SafeLoader):
+class JsonLikeLoader(yaml.SafeLoader):
     """A safe YAML loader that leaves unquoted timestamps as strings, as a JSON client sees them."""
 
 
-_JsonLikeLoader.yaml_implicit_resolvers = {
+JsonLikeLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
@@ -119,7 +119,7 @@ _JsonLikeLoader.yaml_implicit_resolvers = {
 
 def _load_yaml(path: Path) -> Document:
     with path.open(encoding="utf-8") as stream:
-        loaded = yaml.load(stream, Loader=_JsonLikeLoader)  # a SafeLoader subclass
+        loaded = yaml.load(stream, Loader=JsonLikeLoader)  # noqa: S506 - a SafeLoader subclass
     if not isinstance(loaded, dict):
         raise SpecError(f"{path} is not a YAML mapping")
     return cast(Document, loaded)
