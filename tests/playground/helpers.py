@@ -44,7 +44,9 @@ async def send(
     await here.get_by_label("Действие").select_option(action)
     if simulate:
         faults = here.locator("details.simulate")
-        await faults.locator("summary").click()
+        if not await faults.evaluate("details => details.open"):
+            await faults.locator("summary").click()
+        await faults.get_by_role("button", name="Очистить сбои").click()
         for field, value in simulate.items():
             box = faults.get_by_label(field, exact=True)
             if isinstance(value, bool):

@@ -63,6 +63,12 @@ function composer(doc, name, { onSend }) {
     else delete frame.simulate;
     text.value = json(frame);
   };
+  const clearSimulate = (event) => {
+    for (const input of event.target.closest("details").querySelectorAll("input, select")) {
+      if (input.type === "checkbox") input.checked = false;
+      else input.value = "";
+    }
+  };
   const send = (event) => {
     event.preventDefault();
     const frame = read();
@@ -88,7 +94,10 @@ function composer(doc, name, { onSend }) {
       { class: "simulate" },
       h("summary", {}, "Сбои (simulate)"),
       h("div", { class: "fields" }, simulate.elements),
-      h("button", { type: "button", onclick: addSimulate }, "Добавить simulate в кадр"),
+      h("div", { class: "buttons" },
+        h("button", { type: "button", onclick: addSimulate }, "Добавить simulate в кадр"),
+        h("button", { type: "button", onclick: clearSimulate }, "Очистить сбои"),
+      ),
     ),
     problem,
     h("button", { type: "submit", class: "primary" }, "Отправить"),

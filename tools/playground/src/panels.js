@@ -120,7 +120,8 @@ export function exportPanel(session) {
   const scenario = () => toScenario(session.entries, name.value.trim() || "Сессия песочницы");
   const asYaml = () => {
     const value = scenario();
-    text.value = stringify(value, { lineWidth: 0 });
+    // YAML 1.1 quoting: `"on":` and `"yes"` stay strings for PyYAML (YAML 1.1) as for YAML 1.2 readers.
+    text.value = stringify(value, { version: "1.1", lineWidth: 0 });
     text.dataset.format = "yaml";
     download(link, "scenario.yaml", text.value, "application/yaml");
   };
