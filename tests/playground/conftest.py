@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import BrowserContext, Locator, Page, Route, async_playwright
+from playwright.async_api import BrowserContext, Page, Route, async_playwright
 
 from tests.docs.conftest import CHROMIUM, CHROMIUM_ARGS, INSTALL_CHROMIUM
 from tests.support.live import ROOT, LiveService, running_service
@@ -83,12 +83,11 @@ class Playground:
     page: Page
     errors: list[str]
 
-    def card(self, name: str) -> Locator:
-        return self.page.locator(f'article.connection[data-connection="{name}"]')
-
 
 @pytest.fixture
-async def playground(context: tuple[BrowserContext, RequestLog], service: LiveService) -> AsyncIterator[Playground]:
+async def playground(
+    context: tuple[BrowserContext, RequestLog], service: LiveService
+) -> AsyncIterator[Playground]:
     browser, log = context
     page = await browser.new_page()
     errors: list[str] = []

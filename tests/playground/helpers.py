@@ -36,7 +36,12 @@ async def frame_text(here: Locator) -> dict[str, Any]:
 
 
 async def send(
-    page: Page, connection: str, action: str, *, simulate: dict[str, str | bool] | None = None, wait_for: str | None = "event"
+    page: Page,
+    connection: str,
+    action: str,
+    *,
+    simulate: dict[str, str | bool] | None = None,
+    wait_for: str | None = "event",
 ) -> str:
     """Pick ``action`` (its frame is pre-filled from the spec's example), add ``simulate`` through
     its form, send; wait for the answer's frame of type ``wait_for``. The request_id sent."""

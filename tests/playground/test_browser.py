@@ -10,7 +10,7 @@ import json
 import httpx
 
 from tests.playground.conftest import WAIT_MS, Playground, screenshot
-from tests.playground.helpers import ELAPSED, answer, card, connect, frames, group, send
+from tests.playground.helpers import ELAPSED, answer, connect, frames, group, send
 from tests.support.live import LiveService
 from tests.support.specs import asyncapi_examples
 
@@ -46,7 +46,9 @@ async def test_every_action_is_answered_grouped_by_request_id_and_every_frame_co
     for action, request_id in sent.items():
         answered = [r for r in rows if r["group"] == request_id and r["direction"] == "in"]
         assert [r["type"] for r in answered] == ANSWERS[action], action
-        assert all(r["frame"]["request_id"] == request_id for r in answered), "a group holds its request's frames"
+        assert all(r["frame"]["request_id"] == request_id for r in answered), (
+            "a group holds its request's frames"
+        )
         assert all(ELAPSED.match(r["elapsed"]) for r in answered), [r["elapsed"] for r in answered]
     assert all(r["verdict"] == "ok" for r in rows), [r for r in rows if r["verdict"] != "ok"]
     assert [r["type"] for r in rows if r["unsolicited"]] == ["subscribed"], "main's own notices only"
@@ -58,7 +60,9 @@ async def test_every_action_is_answered_grouped_by_request_id_and_every_frame_co
     assert ("event", "channel.joined") in unsolicited
     assert ("event", "order.created") in unsolicited
     assert ("event", "order.status_changed") in unsolicited
-    assert all(r["frame"]["request_id"] is None and r["badge"] == "без запроса" for r in others if r["unsolicited"])
+    assert all(
+        r["frame"]["request_id"] is None and r["badge"] == "без запроса" for r in others if r["unsolicited"]
+    )
     assert all(r["verdict"] == "ok" for r in others)
 
     await page.get_by_role("button", name="Обновить /stats").click()

@@ -41,7 +41,9 @@ def test_the_committed_assets_are_a_fresh_build_of_the_sources(npm_tool: Path, t
         assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(path.name for path in first.iterdir()) == sorted(FILES)
     for name in FILES:
-        assert (first / name).read_bytes() == (second / name).read_bytes(), f"{name} differs from build to build"
+        assert (first / name).read_bytes() == (second / name).read_bytes(), (
+            f"{name} differs from build to build"
+        )
         assert (COMMITTED / name).read_bytes() == (first / name).read_bytes(), (
             f"service/transport/static/playground/{name} is out of date: run `node tools/playground/build.mjs`"
         )

@@ -81,14 +81,22 @@ async def test_the_session_exports_as_a_scenario_and_as_a_pytest_file_that_passe
     sends = {s["send"]["request_id"]: s for s in steps if "send" in s}
     assert [e["type"] for e in sends[sent["echo"]]["expect"]] == ["ack", "echo", "event"]
     assert sends[sent["echo"]]["on"] == "main"
-    assert sends[sent["echo"]]["expect"][0] == {"type": "ack", "match": {"request_id": sent["echo"], "action": "echo"}}
+    assert sends[sent["echo"]]["expect"][0] == {
+        "type": "ack",
+        "match": {"request_id": sent["echo"], "action": "echo"},
+    }
     assert sends[sent["triplet_demo"]]["send"]["simulate"] == {"delay_ms": 300}
     assert [e["type"] for e in sends[sent["triplet_demo"]]["expect"]] == ["ack", "step", "step", "event"]
     unsolicited_on_second = [
-        frame for s in steps if "expect_unsolicited" in s and s["expect_unsolicited"]["on"] == "second"
+        frame
+        for s in steps
+        if "expect_unsolicited" in s and s["expect_unsolicited"]["on"] == "second"
         for frame in s["expect_unsolicited"]["frames"]
     ]
-    assert {"type": "broadcast", "match": {"request_id": None, "channel": "general", "message": "hi all", "source": "ws"}} in unsolicited_on_second
+    assert {
+        "type": "broadcast",
+        "match": {"request_id": None, "channel": "general", "message": "hi all", "source": "ws"},
+    } in unsolicited_on_second
     assert {"type": "event", "match": {"request_id": None, "event": "order.created"}} in unsolicited_on_second
     assert {"expect_close": {"on": "main", "code": 4000}} in steps
     assert steps[-2:] == [{"close": "second"}, {"expect_close": {"on": "second", "code": 1000}}]
@@ -105,5 +113,7 @@ async def test_the_session_exports_as_a_scenario_and_as_a_pytest_file_that_passe
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, f"the exported test fails against the service:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, (
+        f"the exported test fails against the service:\n{result.stdout}\n{result.stderr}"
+    )
     assert "1 passed" in result.stdout
