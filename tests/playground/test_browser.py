@@ -153,3 +153,50 @@ async def test_the_trace_of_a_request_is_one_click_away(playground: Playground, 
         assert f"HTTP {served.status_code}" in await output.inner_text()
         assert problem["detail"] in await output.inner_text()
     await screenshot(page, "trace.png")
+
+
+async def test_every_handshake_option_goes_into_the_url_and_the_connection_faults_apply(
+    playground: Playground,
+) -> None:
+    page = playground.page
+    first = await connect(page, "second", channel="pg-handshake")
+    await send(page, "second", "echo")
+    main = await connect(
+        page,
+        "main",
+        channel="pg-handshake",
+        since="0",
+        presence=True,
+        name="alice",
+        latency_ms="20",
+        jitter_ms="5",
+        seed="7",
+        drop_rate="0",
+        disconnect_after_ms="600",
+        disconnect_code="4002",
+        subprotocol="qakit.v1",
+    )
+    note = await main.locator(".log .note").first.inner_text()
+    for part in (
+        "channel=pg-handshake",
+        "since=0",
+        "presence=true",
+        "name=alice",
+        "latency_ms=20",
+        "jitter_ms=5",
+        "seed=7",
+        "drop_rate=0",
+        "disconnect_after_ms=600",
+        "disconnect_code=4002",
+        "qakit.v1",
+    ):
+        assert part in note, note
+    subscribed = main.locator('.frame.unsolicited[data-type="subscribed"]')
+    await subscribed.wait_for(timeout=WAIT_MS)
+    assert '"channel": "pg-handshake"' in await subscribed.locator("pre").text_content()
+    # disconnect_after_ms: the server closes this connection with the code asked for.
+    state = main.locator('.state[data-state="closed"]')
+    await state.wait_for(timeout=WAIT_MS)
+    assert await state.get_attribute("data-close-code") == "4002"
+    assert await first.locator('.state[data-state="open"]').count() == 1
+    await screenshot(page, "handshake.png")
