@@ -117,3 +117,13 @@ async def test_the_session_exports_as_a_scenario_and_as_a_pytest_file_that_passe
         f"the exported test fails against the service:\n{result.stdout}\n{result.stderr}"
     )
     assert "1 passed" in result.stdout
+    for check in (["check", "--no-cache"], ["format", "--check", "--no-cache"]):
+        linted = subprocess.run(
+            [sys.executable, "-m", "ruff", *check, str(test_file)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert linted.returncode == 0, (
+            f"ruff {check[0]} on the exported test:\n{linted.stdout}{linted.stderr}"
+        )

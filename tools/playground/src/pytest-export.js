@@ -25,6 +25,7 @@ function testName(name) {
 }
 
 const RUNNER = String.raw`
+
 class Link:
     """One connection: frames kept by request_id, and the unsolicited ones (request_id null)."""
 
@@ -86,9 +87,9 @@ async def take_answer(link: Link, step: dict[str, Any]) -> None:
         got.remove(found)
 
 
-async def take_unsolicited(link: Link, expected: list[dict[str, Any]], timeout: float) -> None:
+async def take_unsolicited(link: Link, expected: list[dict[str, Any]], seconds: float) -> None:
     """Each expected frame among those that answer no request, in any order."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + seconds
     for expectation in expected:
         while (found := next((f for f in link.unsolicited if matches(f, expectation)), None)) is None:
             try:
@@ -99,8 +100,9 @@ async def take_unsolicited(link: Link, expected: list[dict[str, Any]], timeout: 
         link.unsolicited.remove(found)
 
 
-async def wait_close(link: Link, code: int, timeout: float) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def wait_close(link: Link, code: int, seconds: float) -> None:
+    """The connection's close code, once it is closed (by the server, or by this client)."""
+    deadline = asyncio.get_running_loop().time() + seconds
     if link.close_code is None and link.socket.close_code is not None:
         link.close_code = link.socket.close_code  # this client closed it
     try:
@@ -138,7 +140,8 @@ async def replay(scenario: dict[str, Any], base_url: str) -> None:
                 await take_answer(link, step)
             elif "expect_unsolicited" in step:
                 what = step["expect_unsolicited"]
-                await take_unsolicited(links[what["on"]], what["frames"], what.get("timeout", DEFAULT_TIMEOUT))
+                seconds = what.get("timeout", DEFAULT_TIMEOUT)
+                await take_unsolicited(links[what["on"]], what["frames"], seconds)
             elif "close" in step:
                 await links[step["close"]].socket.close()
             elif "expect_close" in step:
