@@ -119,7 +119,7 @@ def handshake_url(base_url: str, options: dict[str, Any]) -> str:
     query = {
         name: str(value).lower() if isinstance(value, bool) else str(value)
         for name, value in options.items()
-        if name != "subprotocol"
+        if name != "subprotocols"
     }
     return urlunsplit((scheme, parts.netloc, "/ws", urlencode(query), ""))
 
@@ -131,7 +131,7 @@ async def replay(scenario: dict[str, Any], base_url: str) -> None:
             if "connect" in step:
                 name = step["connect"]
                 options = scenario["connections"][name]
-                offered = [Subprotocol(options["subprotocol"])] if options.get("subprotocol") else None
+                offered = [Subprotocol(p) for p in options.get("subprotocols", [])] or None
                 socket = await connect(handshake_url(base_url, options), subprotocols=offered)
                 links[name] = Link(name, socket)
             elif "send" in step:
@@ -143,7 +143,7 @@ async def replay(scenario: dict[str, Any], base_url: str) -> None:
                 seconds = what.get("timeout", DEFAULT_TIMEOUT)
                 await take_unsolicited(links[what["on"]], what["frames"], seconds)
             elif "close" in step:
-                await links[step["close"]].socket.close()
+                await links[step["close"]].socket.close(step.get("code", 1000))
             elif "expect_close" in step:
                 what = step["expect_close"]
                 await wait_close(links[what["on"]], what["code"], what.get("timeout", DEFAULT_TIMEOUT))

@@ -1,4 +1,5 @@
-// A session as a scenario: {name, connections, steps}, the format of api_specs/scenario.schema.json.
+// A session as a scenario: {name, connections, steps}, the format of api_specs/scenario.schema.json
+// (run by the pytest plugin tools/scenarios).
 // Frames are expected by `type` and a `match` of their stable fields: what differs from run to
 // run (times, offsets, epochs, client ids) and nested data are left out.
 
@@ -23,10 +24,12 @@ export function toScenario(entries, name) {
   const connections = {};
   const steps = [];
   const pending = new Map(); // "<connection> <request_id>" → the send step its answers go to
+  const closing = new Set(); // connections this client is closing
   for (const entry of entries) {
     const on = entry.connection;
     if (entry.kind === "connect") {
-      connections[on] = { ...entry.options, ...(entry.subprotocol ? { subprotocol: entry.subprotocol } : {}) };
+      closing.delete(on);
+      connections[on] = { ...entry.options, ...(entry.subprotocol ? { subprotocols: [entry.subprotocol] } : {}) };
       steps.push({ connect: on });
     } else if (entry.kind === "send") {
       const step = { send: entry.frame, on, expect: [], timeout: MIN_TIMEOUT_S };
@@ -44,8 +47,10 @@ export function toScenario(entries, name) {
         else steps.push({ expect_unsolicited: { on, frames: [expectation(entry.frame)] } });
       }
     } else if (entry.kind === "close") {
+      closing.add(on);
       steps.push({ close: on });
-    } else if (entry.kind === "closed") {
+    } else if (entry.kind === "closed" && !closing.has(on)) {
+      // `expect_close` is the server's close; the client's own `close` step says all of its.
       steps.push({ expect_close: { on, code: entry.code } });
     }
   }
