@@ -66,6 +66,15 @@ async def send(
     return request_id
 
 
+async def send_text(page: Page, connection: str, text: str) -> None:
+    """Send ``text`` as it is, without parsing it as JSON."""
+    here = card(page, connection)
+    await here.get_by_label("Кадр (JSON)").fill(text)
+    await here.get_by_label("как текст, без разбора JSON").check()
+    await here.get_by_role("button", name="Отправить").click()
+    await here.get_by_label("как текст, без разбора JSON").uncheck()
+
+
 def group(here: Locator, request_id: str) -> Locator:
     return here.locator(f'.group[data-request-id="{request_id}"]')
 

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator  # type: ignore[import-untyped, unus
 from playwright.async_api import Page
 
 from tests.playground.conftest import ARTIFACTS, WAIT_MS, Playground, screenshot
-from tests.playground.helpers import answer, card, connect, send
+from tests.playground.helpers import answer, card, connect, send, send_text
 from tests.support.live import ROOT, LiveService
 
 #: The scenario format, written on branch issue17-scenarios; until that branch is merged, the copy
@@ -24,7 +24,8 @@ SCENARIO_SCHEMA = ROOT / "api_specs" / "scenario.schema.json"
 SCENARIO_SCHEMA_COPY = Path(__file__).parent / "data" / "scenario.schema.json"
 #: The pytest plugin that runs scenario files (branch issue17-scenarios).
 SCENARIO_PLUGIN = ROOT / "tools" / "scenarios" / "plugin.py"
-STEP_KINDS = {"connect", "send", "expect_unsolicited", "close", "expect_close"}
+STEP_KINDS = {"connect", "send", "send_text", "expect_unsolicited", "close", "expect_close"}
+BROKEN = '{"action": "echo"'  # not JSON: sent as text, answered error invalid_json
 
 
 async def export(page: Page, button: str) -> str:
@@ -50,6 +51,8 @@ async def record_session(page: Page) -> dict[str, str]:
     }
     await answer(main, sent["triplet_demo"], "event").wait_for(timeout=WAIT_MS)
     await second.locator('.frame[data-type="event"]').nth(1).wait_for(timeout=WAIT_MS)  # order.created
+    await send_text(page, "main", BROKEN)
+    await main.locator('.frame[data-type="error"]').wait_for(timeout=WAIT_MS)
     await send(page, "main", "ping", simulate={"code": "4000", "reason": "done"}, wait_for=None)
     await main.locator('.state[data-state="closed"]').wait_for(timeout=WAIT_MS)
     await second.locator('.frame[data-type="event"]').nth(2).wait_for(timeout=WAIT_MS)  # channel.left
@@ -121,6 +124,9 @@ async def test_the_session_exports_as_a_scenario_and_as_a_pytest_file_that_passe
         "match": {"request_id": None, "channel": "general", "message": "hi all", "source": "ws"},
     } in unsolicited_on_second
     assert {"type": "event", "match": {"request_id": None, "event": "order.created"}} in unsolicited_on_second
+    raw = next(i for i, s in enumerate(steps) if "send_text" in s)
+    assert steps[raw] == {"send_text": BROKEN, "on": "main", "expect": [], "timeout": 2}
+    assert steps[raw + 1]["expect_unsolicited"]["frames"][0]["match"]["code"] == "invalid_json"
     assert {"expect_close": {"on": "main", "code": 4000}} in steps
     assert steps[-1] == {"close": "second"}, "the client's own close needs no expect_close"
 

@@ -26,7 +26,7 @@ function handshakeForm(doc, name) {
   return { query, protocol, elements: [...query.elements, protocolField] };
 }
 
-function composer(doc, name, { onSend }) {
+function composer(doc, name, { onSend, onSendText }) {
   const actions = clientActions(doc);
   const actionId = uid(`${name}-action`);
   const frameId = uid(`${name}-frame`);
@@ -69,8 +69,15 @@ function composer(doc, name, { onSend }) {
       else input.value = "";
     }
   };
+  const asTextId = uid(`${name}-as-text`);
+  const asText = h("input", { id: asTextId, type: "checkbox", name: "as_text" });
   const send = (event) => {
     event.preventDefault();
+    if (asText.checked) {
+      problem.textContent = "";
+      onSendText(text.value);
+      return;
+    }
     const frame = read();
     if (frame === undefined) return;
     problem.textContent = "";
@@ -99,6 +106,7 @@ function composer(doc, name, { onSend }) {
         h("button", { type: "button", onclick: clearSimulate }, "Очистить сбои"),
       ),
     ),
+    h("div", { class: "field field-boolean" }, h("label", { for: asTextId, class: "label" }, "как текст, без разбора JSON"), asText),
     problem,
     h("button", { type: "submit", class: "primary" }, "Отправить"),
   );
@@ -142,7 +150,8 @@ export function connectionCard({ name, doc, validator, session, onTrace }) {
     }
   });
   connection.addEventListener("frame", ({ detail }) => {
-    if (detail.direction === "out") session.sent(name, detail.frame, detail.at);
+    if (detail.text !== undefined) session.sentText(name, detail.text, detail.at);
+    else if (detail.direction === "out") session.sent(name, detail.frame, detail.at);
     else session.received(name, detail.frame, detail.at);
     log.add(detail);
   });
@@ -155,6 +164,10 @@ export function connectionCard({ name, doc, validator, session, onTrace }) {
       }
       connection.send(frame);
       return true;
+    },
+    onSendText: (value) => {
+      if (connection.state !== "open") log.note("Сначала подключитесь", "problem");
+      else connection.sendText(value);
     },
   });
 

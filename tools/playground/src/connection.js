@@ -49,6 +49,19 @@ export class Connection extends EventTarget {
     this.dispatchEvent(new CustomEvent("frame", { detail: { direction: "out", frame, at: performance.now() } }));
   }
 
+  /** A text frame exactly as typed (not JSON, or JSON written by hand): the server's error handling. */
+  sendText(text) {
+    if (this.state !== "open") throw new Error(`${this.name} is not open`);
+    this.socket.send(text);
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      frame = undefined;
+    }
+    this.dispatchEvent(new CustomEvent("frame", { detail: { direction: "out", frame, text, at: performance.now() } }));
+  }
+
   disconnect() {
     if (this.state === "open" || this.state === "connecting") {
       this.setState("closing");

@@ -25,7 +25,7 @@ function frameRow({ direction, frame, verdict, elapsed, unsolicited }) {
     },
     h("span", { class: "elapsed" }, elapsed),
     h("span", { class: "direction" }, label),
-    h("strong", { class: "type" }, frame.type ?? frame.action ?? "?"),
+    h("strong", { class: "type" }, frame.type ?? frame.action ?? (frame.text !== undefined ? "текст" : "?")),
     frame.event ? h("span", { class: "event" }, frame.event) : null,
     frame.code ? h("span", { class: "code" }, frame.code) : null,
     unsolicited ? h("span", { class: "badge" }, "без запроса") : null,
@@ -42,8 +42,12 @@ export class FrameLog {
     this.element = h("ol", { class: "log", "aria-label": "Журнал кадров" });
   }
 
-  add({ direction, frame, at }) {
-    const verdict = direction === "out" ? this.validator.checkClientFrame(frame) : this.validator.checkServerFrame(frame);
+  add({ direction, frame: parsed, text, at }) {
+    const raw = text !== undefined && (parsed === null || typeof parsed !== "object" || Array.isArray(parsed));
+    const frame = raw ? { text } : parsed;
+    const verdict = raw
+      ? { ok: false, schema: "ClientFrame", pointer: "/", message: "не объект JSON: отправлен как текст" }
+      : direction === "out" ? this.validator.checkClientFrame(frame) : this.validator.checkServerFrame(frame);
     const requestId = frame.request_id;
     if (requestId === null || requestId === undefined || typeof requestId !== "string") {
       const time = new Date().toLocaleTimeString("ru-RU");

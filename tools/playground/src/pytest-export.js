@@ -1,13 +1,22 @@
 // A scenario as a standalone pytest file: the `websockets` client replays it against the
 // service at QAKIT_URL and checks every frame's type and stable fields.
 
+/** A Python string literal, quoted as ruff's formatter would: single quotes when fewer escapes. */
+function pythonString(text) {
+  const json = JSON.stringify(text); // JSON's escapes are Python's too
+  const doubles = (text.match(/"/g) ?? []).length;
+  const singles = (text.match(/'/g) ?? []).length;
+  if (doubles <= singles) return json;
+  return `'${json.slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'")}'`;
+}
+
 /** A JSON value as a Python literal (JSON's string escapes are Python's too). */
 export function pythonLiteral(value, indent = "") {
   if (value === null || value === undefined) return "None";
   if (value === true) return "True";
   if (value === false) return "False";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "None";
-  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "string") return pythonString(value);
   const inner = `${indent}    `;
   if (Array.isArray(value)) {
     if (!value.length) return "[]";
@@ -61,9 +70,21 @@ def matches(frame: dict[str, Any], expected: dict[str, Any]) -> bool:
     )
 
 
+def sent_request_id(step: dict[str, Any]) -> str | None:
+    """The request_id of the step's frame: None when it has none, or the text is no JSON object."""
+    frame = step.get("send")
+    if frame is None:
+        try:
+            frame = json.loads(step["send_text"])
+        except ValueError:
+            return None
+    request_id = frame.get("request_id") if isinstance(frame, dict) else None
+    return request_id if isinstance(request_id, str) else None
+
+
 async def take_answer(link: Link, step: dict[str, Any]) -> None:
     """The frames of the step's request: their types in order (any order under shuffle), each like its expectation."""
-    request_id = step["send"].get("request_id")
+    request_id = sent_request_id(step)
     expected = step["expect"]
     if request_id is None:
         return
@@ -78,7 +99,8 @@ async def take_answer(link: Link, step: dict[str, Any]) -> None:
     del frames[: len(expected)]
     types = [frame["type"] for frame in got]
     wanted = [expectation["type"] for expectation in expected]
-    shuffled = bool(step["send"].get("simulate", {}).get("shuffle"))
+    simulate = step.get("send", {}).get("simulate", {})
+    shuffled = bool(simulate.get("shuffle")) if isinstance(simulate, dict) else False
     same = sorted(types) == sorted(wanted) if shuffled else types == wanted
     assert same, f"{link.name} {request_id}: expected {wanted}, got {types}"
     for expectation in expected:
@@ -137,6 +159,10 @@ async def replay(scenario: dict[str, Any], base_url: str) -> None:
             elif "send" in step:
                 link = links[step["on"]]
                 await link.socket.send(json.dumps(step["send"]))
+                await take_answer(link, step)
+            elif "send_text" in step:
+                link = links[step["on"]]
+                await link.socket.send(step["send_text"])
                 await take_answer(link, step)
             elif "expect_unsolicited" in step:
                 what = step["expect_unsolicited"]

@@ -20,6 +20,15 @@ function timeoutFor(elapsedMs) {
   return Math.max(MIN_TIMEOUT_S, Math.ceil(elapsedMs / 1000) + SLACK_S);
 }
 
+function requestIdOf(text) {
+  try {
+    const frame = JSON.parse(text);
+    return typeof frame?.request_id === "string" ? frame.request_id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function toScenario(entries, name) {
   const connections = {};
   const steps = [];
@@ -35,6 +44,13 @@ export function toScenario(entries, name) {
       const step = { send: entry.frame, on, expect: [], timeout: MIN_TIMEOUT_S };
       Object.defineProperty(step, "sentAt", { value: entry.at });
       if (typeof entry.frame.request_id === "string") pending.set(`${on} ${entry.frame.request_id}`, step);
+      steps.push(step);
+    } else if (entry.kind === "send_text") {
+      // Text that is no JSON object has no request_id: its answers (null) are expected as unsolicited.
+      const step = { send_text: entry.text, on, expect: [], timeout: MIN_TIMEOUT_S };
+      Object.defineProperty(step, "sentAt", { value: entry.at });
+      const requestId = requestIdOf(entry.text);
+      if (requestId !== undefined) pending.set(`${on} ${requestId}`, step);
       steps.push(step);
     } else if (entry.kind === "receive") {
       const step = entry.frame.request_id == null ? undefined : pending.get(`${on} ${entry.frame.request_id}`);

@@ -14,6 +14,10 @@ export class Session {
     this.entries.push({ kind: "send", connection, frame, at });
   }
 
+  sentText(connection, text, at) {
+    this.entries.push({ kind: "send_text", connection, text, at });
+  }
+
   received(connection, frame, at) {
     this.entries.push({ kind: "receive", connection, frame, at });
   }
