@@ -200,3 +200,51 @@ async def test_every_handshake_option_goes_into_the_url_and_the_connection_fault
     assert await state.get_attribute("data-close-code") == "4002"
     assert await first.locator('.state[data-state="open"]').count() == 1
     await screenshot(page, "handshake.png")
+
+
+#: A trace as GET /trace/{request_id} will answer it (the shape agreed for issue 17), with fields
+#: the page does not know: it shows at_ms, kind and summary, and the rest on expand.
+TRACE = {
+    "request_id": "r-traced-1",
+    "requests": [
+        {
+            "transport": "ws",
+            "received_at": "2026-01-01T12:00:00.000000Z",
+            "client_id": "c-5d0e7a91b2f4",
+            "channel": "general",
+            "action": "echo",
+            "steps": [
+                {"at_ms": 0, "kind": "received", "summary": "echo from c-5d0e7a91b2f4", "bytes": 61},
+                {"at_ms": 0.4, "kind": "sent", "summary": "ack", "frame_type": "ack"},
+                {"at_ms": 0.9, "kind": "fault", "summary": "delay 700 ms", "fault": {"delay_ms": 700}},
+                {"at_ms": 701.2, "kind": "close", "summary": "4001", "code": 4001, "someday": [1, 2]},
+            ],
+        }
+    ],
+}
+
+
+async def test_a_trace_is_rendered_whatever_fields_its_steps_carry(
+    playground: Playground, service: LiveService
+) -> None:
+    page = playground.page
+    await page.route(
+        f"{service.http}/trace/*", lambda route: route.fulfill(json=TRACE, content_type="application/json")
+    )
+    panel = page.locator("#trace")
+    await panel.get_by_label("request_id").fill("r-traced-1")
+    await panel.get_by_role("button", name="Показать трассу").click()
+    rows = panel.locator("tr.step")
+    await rows.nth(3).wait_for(timeout=WAIT_MS)
+    cells = [await rows.nth(i).locator("td").all_inner_texts() for i in range(await rows.count())]
+    assert [c[:3] for c in cells] == [
+        ["0", "received", "echo from c-5d0e7a91b2f4"],
+        ["0.4", "sent", "ack"],
+        ["0.9", "fault", "delay 700 ms"],
+        ["701.2", "close", "4001"],
+    ]
+    assert "transport: ws · action: echo · channel: general" in await panel.locator("h4").inner_text()
+    extra = rows.nth(3).locator("details")
+    await extra.locator("summary").click()
+    assert json.loads(await extra.locator("pre").inner_text()) == {"code": 4001, "someday": [1, 2]}
+    await screenshot(page, "trace-rendered.png")

@@ -1,7 +1,7 @@
 // One connection's card: the handshake form, its state, the composer and the frame log.
+import { composer } from "./composer.js";
 import { Connection, STATE_TEXT, handshakeUrl } from "./connection.js";
 import { h, uid } from "./dom.js";
-import { composer } from "./composer.js";
 import { fieldSet } from "./fields.js";
 import { FrameLog } from "./log.js";
 import { handshakeParameters, subprotocols } from "./spec.js";
