@@ -193,7 +193,7 @@ async def test_every_handshake_option_goes_into_the_url_and_the_connection_fault
         assert part in note, note
     subscribed = main.locator('.frame.unsolicited[data-type="subscribed"]')
     await subscribed.wait_for(timeout=WAIT_MS)
-    assert '"channel": "pg-handshake"' in await subscribed.locator("pre").inner_text()
+    assert '"channel": "pg-handshake"' in (await subscribed.locator("pre").text_content() or "")
     # disconnect_after_ms: the server closes this connection with the code asked for.
     state = main.locator('.state[data-state="closed"]')
     await state.wait_for(timeout=WAIT_MS)
