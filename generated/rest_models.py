@@ -320,6 +320,46 @@ class Health(StrictStruct):
     dependencies: Dependencies
 
 
+class Transport(StrEnum):
+    ws = "ws"
+    rest = "rest"
+
+
+class TraceStepKind(StrEnum):
+    received = "received"
+    sent = "sent"
+    fan_out = "fan_out"
+    store = "store"
+    event = "event"
+    fault = "fault"
+    close = "close"
+    log = "log"
+    response = "response"
+
+
+class DeliveryStatus(StrEnum):
+    """
+    `no_broker`: Kafka is not configured; the record is only in `GET /events`.
+    """
+
+    pending = "pending"
+    published = "published"
+    dropped = "dropped"
+    no_broker = "no_broker"
+
+
+class TraceDelivery(StrictStruct):
+    """
+    What became of an event record on its way to Kafka.
+    """
+
+    status: DeliveryStatus
+    topic: str | UnsetType = UNSET
+    partition: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    offset: Annotated[int, Meta(ge=0)] | UnsetType = UNSET
+    reason: Annotated[str, Meta(description="dropped: why.")] | UnsetType = UNSET
+
+
 class EventRecord(StrictStruct):
     event: EventName
     ts: str
@@ -365,6 +405,7 @@ class Code(StrEnum):
     request_timeout = "request_timeout"
     header_fields_too_large = "header_fields_too_large"
     faults_disabled = "faults_disabled"
+    trace_not_found = "trace_not_found"
 
 
 class Problem(StrictStruct):
@@ -386,3 +427,129 @@ class Problem(StrictStruct):
     code: Code
     detail: str
     errors: list[FieldError] | UnsetType = UNSET
+
+
+class TraceStep(StrictStruct):
+    """
+    One thing done for the request; the fields after `summary` depend on `kind`.
+    """
+
+    at_ms: Annotated[
+        float, Meta(description="Milliseconds since the request arrived.", ge=0.0)
+    ]
+    kind: TraceStepKind
+    summary: Annotated[str, Meta(description="What happened")]
+    frame: (
+        Annotated[
+            Any,
+            Meta(
+                description="The frame received, sent to the requester, or fanned out (as JSON)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    text: (
+        Annotated[str, Meta(description="A received frame that is not JSON")]
+        | UnsetType
+    ) = UNSET
+    fragments: (
+        Annotated[
+            int, Meta(description="The WebSocket fragments each frame went in.", ge=2)
+        ]
+        | UnsetType
+    ) = UNSET
+    channel: (
+        Annotated[str, Meta(description="fan_out: the channel (`null`: every client).")]
+        | None
+        | UnsetType
+    ) = UNSET
+    recipients: (
+        Annotated[
+            int,
+            Meta(description="fan_out: how many other clients took the frame.", ge=0),
+        ]
+        | UnsetType
+    ) = UNSET
+    operation: Annotated[str, Meta(description="store: the operation.")] | UnsetType = (
+        UNSET
+    )
+    arguments: (
+        Annotated[dict[str, Any], Meta(description="store: its arguments.")] | UnsetType
+    ) = UNSET
+    duration_ms: (
+        Annotated[float, Meta(description="store: how long it took.", ge=0.0)]
+        | UnsetType
+    ) = UNSET
+    result: Annotated[str, Meta(description="store: what came of it.")] | UnsetType = (
+        UNSET
+    )
+    event: (
+        Annotated[str, Meta(description="event, log: the event name.")] | UnsetType
+    ) = UNSET
+    key: (
+        Annotated[
+            str, Meta(description="event: the record's key (its order or channel).")
+        ]
+        | UnsetType
+    ) = UNSET
+    delivery: TraceDelivery | UnsetType = UNSET
+    faults: (
+        Annotated[
+            dict[str, Any],
+            Meta(
+                description="fault: what the request asked for (`simulate`, or the `Prefer` faults)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    code: Annotated[int, Meta(description="close: the close code.")] | UnsetType = UNSET
+    reason: Annotated[str, Meta(description="close: the close reason.")] | UnsetType = (
+        UNSET
+    )
+    level: Annotated[str, Meta(description="log: the line's level.")] | UnsetType = (
+        UNSET
+    )
+    status: (
+        Annotated[int, Meta(description="response: the HTTP status answered.")]
+        | UnsetType
+    ) = UNSET
+
+
+class TracedRequest(StrictStruct):
+    transport: Transport
+    received_at: Annotated[str, Meta(description="When it arrived (UTC).")]
+    client_id: (
+        Annotated[
+            str,
+            Meta(description="The WebSocket connection it came on (`null` over REST)."),
+        ]
+        | None
+    )
+    channel: (
+        Annotated[str, Meta(description="The requester's channel (`null` over REST).")]
+        | None
+    )
+    action: (
+        Annotated[
+            str,
+            Meta(
+                description="The WebSocket action (`null` for a frame that could not be read), or `METHOD /path` over REST."
+            ),
+        ]
+        | None
+    )
+    truncated: Annotated[
+        int, Meta(description="Steps not kept past the first 100 of one request.", ge=0)
+    ]
+    steps: list[TraceStep]
+
+
+class Trace(StrictStruct):
+    request_id: Annotated[str, Meta(max_length=128)]
+    requests: Annotated[
+        list[TracedRequest],
+        Meta(
+            description="The kept requests that carried this id, oldest first.",
+            min_length=1,
+        ),
+    ]

@@ -15,6 +15,7 @@ from service.transport.documented import DocumentedApi
 from service.transport.guards import query_limit
 from service.transport.prefer import prefer_faults
 from service.transport.problems import EXCEPTION_HANDLERS
+from service.transport.request_trace import trace_requests
 from service.transport.rest import ROUTES
 from service.transport.ws import WebSocketEndpoint
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> ServiceApp:
         request_max_body_size=runtime.settings.limits.max_body_bytes,
         middleware=[
             query_limit(runtime.settings.limits.max_query_bytes),
+            trace_requests(runtime.traces),
             prefer_faults(api=DocumentedApi.load(), runtime=runtime),
         ],
         logging_config=None,

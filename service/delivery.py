@@ -14,9 +14,10 @@ from collections.abc import Callable
 from typing import Protocol
 
 from service.actions.frames import encode
-from service.actions.outcome import Close, Outcome, Publication, Timing
+from service.actions.outcome import Close, FanOut, Outcome, Publication, Timing
 from service.channels.hub import ChannelHub, Recipient
-from service.events.publisher import EventSink
+from service.events.publisher import EventSink, Receipt
+from service.traces.book import CURRENT, RequestTrace
 
 log = logging.getLogger("service.ws")
 
@@ -37,9 +38,11 @@ class Requester(Recipient, Protocol):
 class Delivery:
     """Applies outcomes to the connections (through the hub) and to the publishers."""
 
-    def __init__(self, *, hub: ChannelHub, events: EventSink) -> None:
+    def __init__(self, *, hub: ChannelHub, events: EventSink, broker: bool = False) -> None:
         self._hub = hub
         self._events = events
+        self._broker = broker
+        """Records also go to a broker (Kafka), so a traced record gets a receipt."""
 
     def deliver(self, outcome: Outcome, requester: Requester | None = None) -> int:
         """Apply ``outcome``; the fan-out's audience (clients of its channel, or all), else 0.
@@ -49,6 +52,9 @@ class Delivery:
         """
         fan_out = outcome.fan_out
         audience = 0
+        trace = outcome.trace
+        if trace is None and requester is None:
+            trace = CURRENT.get()  # a REST request: its trace was opened around the handler
         if fan_out is not None:
             hub = self._hub
             audience = hub.total if fan_out.channel is None else hub.size(fan_out.channel)
@@ -56,35 +62,62 @@ class Delivery:
                 fan_out.tally["delivered"] = audience
         if requester is not None:
             if outcome.timing is not None:
-                _schedule(outcome, outcome.timing, requester)
+                _schedule(outcome, outcome.timing, requester, trace)
             else:
                 replies = outcome.replies
                 if replies:
-                    requester.offer_all([encode(frame) for frame in replies])
+                    frames = [encode(frame) for frame in replies]
+                    requester.offer_all(frames)
+                    if trace is not None:
+                        trace.sent(frames)
                 if outcome.close is not None:
-                    _close(outcome.close, requester)
+                    _close(outcome.close, requester, trace)
         if fan_out is not None:
             if fan_out.channel is None:
-                self._hub.to_everyone(fan_out.frame, exclude=requester)
+                reached = self._hub.to_everyone(fan_out.frame, exclude=requester)
             elif fan_out.present_only:
-                self._hub.to_present(fan_out.channel, fan_out.frame, exclude=requester)
+                reached = self._hub.to_present(fan_out.channel, fan_out.frame, exclude=requester)
             else:
-                self._hub.to_channel(fan_out.channel, fan_out.frame, exclude=requester)
+                reached = self._hub.to_channel(fan_out.channel, fan_out.frame, exclude=requester)
+            if trace is not None:
+                _fanned_out(trace, fan_out, reached)
         records = outcome.records
         if records:
-            events = self._events
-            for key, record in records:
-                events.publish(record, key=key)
+            self._publish(records, trace)
         return audience
 
     def publish(self, records: list[Publication]) -> None:
-        """Hand records to the publishers (a connection's own ``fault.injected`` records)."""
+        """Hand records to the publishers (``fault.injected`` records of a connection or a
+        ``Prefer``), in the current request's trace when there is one."""
+        self._publish(records, CURRENT.get())
+
+    def _publish(self, records: list[Publication], trace: RequestTrace | None) -> None:
         events = self._events
+        if trace is None:
+            for key, record in records:
+                events.publish(record, key=key)
+            return
         for key, record in records:
-            events.publish(record, key=key)
+            receipt = Receipt() if self._broker else None
+            events.publish(record, key=key, receipt=receipt)
+            fields = {"event": record.event, "key": key, "receipt": receipt}
+            trace.add("event", f"event record {record.event} (key {key})", fields)
 
 
-def _close(close: Close, requester: Requester) -> None:
+def _fanned_out(trace: RequestTrace, fan_out: FanOut, reached: int) -> None:
+    where = "all channels" if fan_out.channel is None else f"channel {fan_out.channel}"
+    whom = "present client(s)" if fan_out.present_only else "client(s)"
+    fields = {"channel": fan_out.channel, "recipients": reached}
+    trace.add("fan_out", f"fan-out to {reached} other {whom}, {where}", fields, fan_out.frame)
+
+
+def _close(close: Close, requester: Requester, trace: RequestTrace | None) -> None:
+    if trace is not None:
+        trace.add(
+            "close",
+            f"closed the connection: {close.code} {close.reason}",
+            {"code": close.code, "reason": close.reason},
+        )
     log.warning(
         "closing a client: %s",
         close.reason,
@@ -93,7 +126,7 @@ def _close(close: Close, requester: Requester) -> None:
     requester.close(close.code, close.reason)
 
 
-def _schedule(outcome: Outcome, timing: Timing, requester: Requester) -> None:
+def _schedule(outcome: Outcome, timing: Timing, requester: Requester, trace: RequestTrace | None) -> None:
     """Replies that wait (``delay``), pause between them (``gap``), go out in fragments, or are
     cut short by a close: each step on the connection's timers, in order."""
     frames = [encode(frame) for frame in outcome.replies]
@@ -109,6 +142,8 @@ def _schedule(outcome: Outcome, timing: Timing, requester: Requester) -> None:
                     requester.offer_fragments(frame, fragments)
             elif batch:
                 requester.offer_all(batch)
+            if trace is not None:
+                trace.sent(batch, fragments=fragments)
 
         return step
 
@@ -120,4 +155,4 @@ def _schedule(outcome: Outcome, timing: Timing, requester: Requester) -> None:
         requester.later(timing.delay, send(frames))
         end = timing.delay
     if close is not None:
-        requester.later(end, lambda: _close(close, requester))
+        requester.later(end, lambda: _close(close, requester, trace))

@@ -13,6 +13,7 @@ REST, ``service.actions.frames.error_frame`` for WebSocket); nothing else decide
     │   └── FaultsDisabled           faults_disabled (FAULTS=off: no simulate, fault parameter, Prefer)
     ├── UnsupportedMediaType         415 unsupported_media_type (REST only)
     ├── OrderNotFound                404 order_not_found
+    ├── TraceNotFound                404 trace_not_found (REST only)
     ├── InvalidTransition            409 invalid_transition
     ├── RateLimited                  429 rate_limited (WebSocket only)
     ├── HandshakeRefused             the WebSocket handshake is refused (400, 403 or 503)
@@ -118,6 +119,18 @@ class OrderNotFound(ServiceError):
     def __init__(self, order_id: int) -> None:
         super().__init__(f"Order {order_id} does not exist", details={"id": order_id})
         self.order_id = order_id
+
+
+class TraceNotFound(ServiceError):
+    """No request with that ``request_id`` is kept for ``GET /trace``."""
+
+    code = "trace_not_found"
+    http_status = 404
+
+    def __init__(self, request_id: str) -> None:
+        super().__init__(
+            f"No request with request_id {request_id!r} is kept (never seen, or older than the trace bounds)"
+        )
 
 
 class InvalidTransition(ServiceError):

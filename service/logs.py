@@ -17,6 +17,8 @@ import sys
 
 import ecs_logging
 
+from service.traces.log_lines import TracedLogLines
+
 _listener: logging.handlers.QueueListener | None = None
 
 
@@ -52,7 +54,9 @@ def configure_logging(level: str) -> None:
     _listener.start()
     atexit.register(_listener.stop)
     root = logging.getLogger()
-    root.handlers[:] = [logging.handlers.QueueHandler(records)]
+    handler = logging.handlers.QueueHandler(records)
+    handler.addFilter(TracedLogLines())
+    root.handlers[:] = [handler]
     uvicorn_errors = logging.getLogger("uvicorn.error")
     uvicorn_errors.addFilter(_invalid_utf8_is_the_clients_fault)
     uvicorn_errors.addFilter(_not_the_accept_line)

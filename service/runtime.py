@@ -21,8 +21,10 @@ from service.events.publisher import EventPublisher, Publishers
 from service.orders.store import OrderStore
 from service.settings import Settings
 from service.storage import open_store
+from service.storage.traced import TracedStore
 from service.streams.history import ChannelHistory
 from service.streams.presence import Roster
+from service.traces.book import TraceBook
 
 GOING_AWAY = 1001
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
@@ -49,6 +51,7 @@ class Runtime:
     orders: OrderDesk
     history: ChannelHistory
     roster: Roster
+    traces: TraceBook
     answers: ActionAnswers
     delivery: Delivery
     journal: ActionJournal
@@ -56,7 +59,11 @@ class Runtime:
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
+        traced = settings.traces
+        traces = TraceBook(requests=traced.requests, ttl=traced.ttl_seconds, max_bytes=traced.max_bytes)
         store = open_store(settings.store)
+        if traces.enabled:
+            store = TracedStore(store)
         hub = ChannelHub(
             max_total=settings.limits.max_connections, max_per_channel=settings.limits.max_per_channel
         )
@@ -85,8 +92,9 @@ class Runtime:
             orders=orders,
             history=history,
             roster=roster,
+            traces=traces,
             answers=ActionAnswers(orders=orders, history=history, roster=roster, journal=journal),
-            delivery=Delivery(hub=hub, events=events),
+            delivery=Delivery(hub=hub, events=events, broker=kafka is not None),
             journal=journal,
             started_at=time.monotonic(),
         )

@@ -100,6 +100,17 @@ class HistorySettings:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TraceSettings:
+    requests: int = 1000
+    """``TRACE_REQUESTS``: requests whose trace (``GET /trace/{request_id}``) is kept; past it the
+    oldest goes first; 0 turns tracing off."""
+    ttl_seconds: float = 600.0
+    """``TRACE_TTL_SECONDS``: traces older than this are no longer kept."""
+    max_bytes: int = 16 * 1024 * 1024
+    """``TRACE_MAX_BYTES``: the frames traces keep, in all; past it the oldest trace goes first."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StoreSettings:
     database_url: str | None = None
     """``DATABASE_URL``: PostgreSQL DSN; without it orders live in memory."""
@@ -143,6 +154,7 @@ class Settings:
     cors: CorsSettings = field(default_factory=CorsSettings)
     faults: FaultSettings = field(default_factory=FaultSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
+    traces: TraceSettings = field(default_factory=TraceSettings)
 
     def __post_init__(self) -> None:
         if self.history.size > self.limits.outbox_frames - 2:
@@ -208,6 +220,11 @@ class Settings:
                 max_bytes=_int(
                     env, "CHANNEL_HISTORY_MAX_BYTES", 32 * 1024 * 1024, low=64 * 1024, high=4 * 1024**3
                 ),
+            ),
+            traces=TraceSettings(
+                requests=_int(env, "TRACE_REQUESTS", 1000, low=0, high=1_000_000),
+                ttl_seconds=_float(env, "TRACE_TTL_SECONDS", 600.0, low=1, high=7 * 24 * 3600),
+                max_bytes=_int(env, "TRACE_MAX_BYTES", 16 * 1024 * 1024, low=64 * 1024, high=4 * 1024**3),
             ),
         )
 

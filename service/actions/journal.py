@@ -15,6 +15,8 @@ import logging
 import time
 from collections import deque
 
+from service.traces.book import CURRENT
+
 log = logging.getLogger("service.actions")
 
 MODES = ("sample", "all", "off")
@@ -41,7 +43,11 @@ class ActionJournal:
     def record(
         self, event: str, *, action: str | None, channel: str | None, request_id: str | None, message: str
     ) -> None:
-        """Note one action; never waits, never formats."""
+        """Note one action; never waits, never formats. The request being answered, when traced,
+        gets the line at once, whatever the sampling does to the log."""
+        trace = CURRENT.get()
+        if trace is not None:
+            trace.add("log", message, {"event": event})
         if self._mode == "off":
             return
         second = int(time.monotonic())

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from generated import ws_messages as wire
+from service.traces.book import RequestTrace
 
 # Structs rather than dataclasses or NamedTuples: one Outcome is made per frame a client sends,
 # and a msgspec Struct is made in a third of the time (measured: 70 vs 210-290 ns).
@@ -73,3 +74,5 @@ class Outcome(msgspec.Struct, gc=False):
     timing: Timing | None = None
     """How the replies go out when a fault the request asked for (``simulate``) changes it;
     ``None``, the plain case: at once, whole, all of them."""
+    trace: RequestTrace | None = None
+    """The request's trace, where delivery adds what it sends (``None``: not traced)."""

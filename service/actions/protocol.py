@@ -26,6 +26,7 @@ from service.actions.journal import ActionJournal
 from service.actions.outcome import Close, Outcome
 from service.actions.rate import TokenBucket
 from service.errors import FaultsDisabled, InvalidFrame, RateLimited, ServiceError, SimulatedFailure
+from service.traces.book import CURRENT, RequestTrace, TraceBook
 
 log = logging.getLogger("service.ws")
 _UNSET = msgspec.UNSET
@@ -43,6 +44,7 @@ class ActionProtocol:
         "_answers",
         "_bucket",
         "_channel",
+        "_client_id",
         "_closing",
         "_delayed",
         "_dice",
@@ -51,6 +53,7 @@ class ActionProtocol:
         "_journal",
         "_refused",
         "_seed",
+        "_traces",
     )
 
     def __init__(
@@ -64,6 +67,8 @@ class ActionProtocol:
         journal: ActionJournal | None = None,
         faults_enabled: bool = True,
         seed: int | None = None,
+        traces: TraceBook | None = None,
+        client_id: str | None = None,
     ) -> None:
         self._answers = answers
         self._channel = channel
@@ -74,6 +79,8 @@ class ActionProtocol:
         self._journal = journal
         self._faults_enabled = faults_enabled
         self._seed = seed
+        self._traces = traces if traces is not None and traces.enabled else None
+        self._client_id = client_id
         # Made on first use: most clients never ask for a fault (a Random is ~2.5 KB).
         self._dice: random.Random | None = None
         self._delayed: list[float] | None = None
@@ -94,6 +101,9 @@ class ActionProtocol:
         try:
             request = decode_request(text)
         except RejectedFrame as rejected:
+            trace = self._trace(rejected.request_id, None, text)
+            if trace is not None:
+                token = CURRENT.set(trace)
             if self._journal is not None:
                 self._journal.record(
                     "frame.rejected",
@@ -102,20 +112,43 @@ class ActionProtocol:
                     request_id=rejected.request_id,
                     message=f"frame rejected ({rejected.error.code}): {rejected.error.message}",
                 )
-            return Outcome([error_frame(rejected.error, rejected.request_id)])
+            outcome = Outcome([error_frame(rejected.error, rejected.request_id)], trace=trace)
+            if trace is not None:
+                CURRENT.reset(token)
+            return outcome
         request_id = request.request_id if isinstance(request.request_id, str) else None
         context = RequestContext(request_id=request_id, channel=self._channel, ts=wall_clock())
+        trace = self._trace(request_id, ACTION_OF[type(request)].value, text)
+        if trace is not None:
+            token = CURRENT.set(trace)
         try:
             if request.simulate is not _UNSET:
-                return await self._simulated(request, request.simulate, context, now)
-            return await self._answers.answer(request, context)
+                outcome = await self._simulated(request, request.simulate, context, now)
+            else:
+                outcome = await self._answers.answer(request, context)
         except Exception:
             # A bug must cost the client one answer, never its connection.
             log.exception(
                 "action failed unexpectedly",
                 extra={"event.action": "ws.internal_error", "channel": self._channel},
             )
-            return Outcome([error_frame(INTERNAL_ERROR, request_id)])
+            outcome = Outcome([error_frame(INTERNAL_ERROR, request_id)])
+        if trace is not None:
+            CURRENT.reset(token)
+            outcome.trace = trace
+        return outcome
+
+    def _trace(self, request_id: str | None, action: str | None, text: str) -> RequestTrace | None:
+        """Open the trace of a request that has a ``request_id`` (none is kept without one)."""
+        traces = self._traces
+        if traces is None or request_id is None:
+            return None
+        trace = traces.open(
+            request_id, transport="ws", channel=self._channel, client_id=self._client_id, action=action
+        )
+        if trace is not None:
+            trace.add("received", f"received {action or 'a frame'}", None, text)
+        return trace
 
     async def _simulated(
         self, request: wire.ClientFrame, simulate: wire.Simulate, context: RequestContext, now: float
@@ -142,6 +175,14 @@ class ActionProtocol:
         if self._dice is None:
             self._dice = faults.dice(self._seed, "answers")
         outcome = faults.inject(outcome, simulate, rng=self._dice, action=action, context=context)
+        trace = CURRENT.get()
+        if trace is not None:
+            asked = msgspec.to_builtins(simulate)
+            trace.add(
+                "fault",
+                f"faults injected into the answer: {msgspec.json.encode(asked).decode()}",
+                {"faults": asked},
+            )
         span = faults.answer_span(outcome)
         if span:
             delayed.append(now + span)

@@ -60,6 +60,11 @@ class Backlog:
         """Records not yet handed to a round."""
         return self._waiting_count
 
+    def count(self, key: bytes) -> int:
+        """Records of ``key`` not yet delivered: waiting plus in flight."""
+        in_flight = self._in_flight.get(key, ()) if self._in_flight is not None else ()
+        return len(self._waiting.get(key, ())) + len(in_flight)
+
     def add(self, key: bytes, value: bytes) -> bool:
         """Queue ``value`` under ``key``; ``False`` (and one more ``dropped``) at the bound or when too large."""
         if (

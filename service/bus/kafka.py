@@ -23,7 +23,8 @@ import msgspec
 from generated.ws_messages import EventRecord
 from service.bus.backlog import Backlog
 from service.bus.kafka_topic import MAX_RECORD_BYTES, TopicWriter
-from service.events.publisher import PublisherHealth
+from service.bus.receipts import Receipts
+from service.events.publisher import PublisherHealth, Receipt
 from service.settings import KafkaSettings
 
 log = logging.getLogger("service.bus.kafka")
@@ -68,6 +69,9 @@ class KafkaPublisher:
         self._backlog = Backlog(limit=settings.buffer_events, max_record_bytes=MAX_RECORD_BYTES)
         self._pending: list[tuple[bytes, bytes]] = []
         """Published since the sender last looked: encoded, not yet in the backlog."""
+        self._pending_receipts: dict[int, Receipt] = {}
+        """Receipts of ``_pending`` records, by their index there (only traced records have one)."""
+        self._receipts = Receipts()
         self._kept = 0
         """``len(self._backlog)`` as of the sender's last change to it (only the sender changes it)."""
         self._refused = 0
@@ -84,13 +88,18 @@ class KafkaPublisher:
         self._drops_reported = 0
         self._drops_logged_at = -DROP_LOG_SECONDS
 
-    def publish(self, record: EventRecord, *, key: str) -> None:
-        if len(self._pending) + self._kept < self._limit:
-            self._pending.append((key.encode(), _encoder.encode(record)))
+    def publish(self, record: EventRecord, *, key: str, receipt: Receipt | None = None) -> None:
+        pending = self._pending
+        if len(pending) + self._kept < self._limit:
+            if receipt is not None:
+                self._pending_receipts[len(pending)] = receipt
+            pending.append((key.encode(), _encoder.encode(record)))
             if self._idle:
                 self._idle = False
                 self._wakeup.set()
             return
+        if receipt is not None:
+            receipt.dropped("the Kafka buffer is full (KAFKA_BUFFER_EVENTS)")
         self._refused += 1
         if time.monotonic() - self._drops_logged_at >= DROP_LOG_SECONDS:
             self._report_drops()
@@ -161,11 +170,12 @@ class KafkaPublisher:
                 round_ = self._backlog.take(ROUND_RECORDS)
                 started, self._round_started = self._round_started, time.monotonic()
                 self._linger = next_linger(self._backlog.in_flight, self._round_started - started)
-                delivered, failure = await self._writer.write(round_)
-                self._backlog.settle(delivered)
+                written = await self._writer.write(round_)
+                self._backlog.settle(written.delivered)
+                self._receipts.settle(topic=self._writer.topic, placed=written.placed)
                 self._kept = len(self._backlog)
-                if failure is not None:
-                    raise failure
+                if written.failure is not None:
+                    raise written.failure
                 continue
             if self._closing:
                 return
@@ -182,10 +192,23 @@ class KafkaPublisher:
     def _take_pending(self) -> None:
         """Move what was published since the last look into the backlog, oldest first."""
         pending, self._pending = self._pending, []
-        add = self._backlog.add
-        for key, value in pending:
-            add(key, value)
-        self._kept = len(self._backlog)
+        receipts, self._pending_receipts = self._pending_receipts, {}
+        backlog = self._backlog
+        add = backlog.add
+        if not receipts:
+            for key, value in pending:
+                add(key, value)
+        else:
+            for index, (key, value) in enumerate(pending):
+                added = add(key, value)
+                receipt = receipts.get(index)
+                if receipt is None:
+                    continue
+                if added:
+                    self._receipts.watch(key, backlog.count(key), receipt)
+                else:
+                    receipt.dropped("the Kafka buffer is full or the record is too large")
+        self._kept = len(backlog)
 
     def _went_up(self) -> None:
         self._up, self._down_logged = True, False

@@ -55,6 +55,18 @@ _partitioner = DefaultPartitioner()
 
 
 @dataclass(kw_only=True)
+class Written:
+    """What one round of delivery achieved."""
+
+    delivered: dict[bytes, int] = field(default_factory=dict)
+    """Per key, how many of its records, from the front, the broker acknowledged."""
+    placed: dict[bytes, list[tuple[int, int, int]]] = field(default_factory=dict)
+    """Per key, where those records went, in order: ``(partition, first offset, count)``."""
+    failure: BaseException | None = None
+    """The round's first failure (what was not delivered goes back to the backlog)."""
+
+
+@dataclass(kw_only=True)
 class TopicWriter:
     """One connection to the broker: makes sure the topic exists and writes rounds to it."""
 
@@ -97,9 +109,9 @@ class TopicWriter:
             extra={"event.action": "kafka.topic_created", "kafka_topic": self.topic},
         )
 
-    async def write(self, round_: Round) -> tuple[dict[bytes, int], BaseException | None]:
+    async def write(self, round_: Round) -> Written:
         """Write one round: per key, how many of its records (from the front) the broker
-        acknowledged, and the first failure."""
+        acknowledged and where they went, and the first failure."""
         assert self._producer is not None
         producer = self._producer
         sent: list[tuple[list[tuple[bytes, int]], asyncio.Future[Any]]] = []
@@ -111,20 +123,23 @@ class TopicWriter:
         except Exception as error:  # whatever it is, the round must still be settled
             failure = error
         results = await asyncio.gather(*(future for _, future in sent), return_exceptions=True)
-        delivered: dict[bytes, int] = {}
+        written = Written(failure=failure)
+        delivered, placed = written.delivered, written.placed
         failed: set[bytes] = set()
         # A key's records sit in its partition's batches in order; past its first failed batch
         # nothing more of the key counts as delivered (it all goes back, to keep the order).
         for (segments, _), result in zip(sent, results, strict=True):
-            lost = isinstance(result, BaseException)
-            if lost:
-                failure = failure or result
+            if isinstance(result, BaseException):
+                written.failure = written.failure or result
+                failed.update(key for key, _ in segments)
+                continue
+            offset = result.offset  # the batch's first record; the rest follow it in order
             for key, count in segments:
-                if lost or key in failed:
-                    failed.add(key)
-                else:
+                if key not in failed:
                     delivered[key] = delivered.get(key, 0) + count
-        return delivered, failure
+                    placed.setdefault(key, []).append((result.partition, offset, count))
+                offset += count
+        return written
 
     async def _by_partition(self, round_: Round) -> dict[int, list[bytes]]:
         """The round's keys per partition, by the Java client's key hash (as ``send`` would)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from generated.ws_messages import EventRecord
+from service.events.publisher import Receipt
 
 
 class RecentEvents:
@@ -13,7 +14,7 @@ class RecentEvents:
     def __init__(self, *, capacity: int = 1000) -> None:
         self._records: deque[EventRecord] = deque(maxlen=capacity)
 
-    def publish(self, record: EventRecord, *, key: str) -> None:
+    def publish(self, record: EventRecord, *, key: str, receipt: Receipt | None = None) -> None:
         self._records.append(record)
 
     def query(

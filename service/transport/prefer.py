@@ -19,6 +19,7 @@ from service.actions.faults import fault_record
 from service.actions.frames import now
 from service.errors import FaultsDisabled, ValidationFailed
 from service.runtime import Runtime
+from service.traces.book import CURRENT
 from service.transport.documented import DocumentedAnswer, DocumentedApi, Operation
 from service.transport.preferences import OURS, POINTER, checked, preference_values
 
@@ -48,6 +49,9 @@ def prefer_faults(*, api: DocumentedApi, runtime: Runtime) -> Any:
             asked = checked(values)
             answer = _documented(operation, asked.code)
             path = scope["path"]
+            trace = CURRENT.get()
+            if trace is not None:
+                trace.add("fault", f"faults injected: Prefer {asked.header()}", {"faults": asked.applied()})
             publish(
                 [
                     fault_record(

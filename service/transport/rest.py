@@ -20,7 +20,7 @@ from service.actions.notices import order_changed
 from service.errors import OrderNotFound, UpgradeRequired, ValidationFailed
 from service.orders.model import NewOrder, Order, OrderStatus
 from service.runtime import Runtime
-from service.transport import channels_rest, playground
+from service.transport import channels_rest, playground, traces_rest
 from service.transport.params import int_param, json_body, single, str_param
 
 SPECS = Path(__file__).resolve().parents[2] / "api_specs"
@@ -166,6 +166,7 @@ _HANDLERS = [
     get_order,
     change_order_status,
     list_events,
+    traces_rest.trace,
     ws_without_upgrade,
     openapi_spec,
     asyncapi_spec,

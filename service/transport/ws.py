@@ -19,6 +19,7 @@ from service.actions.frames import now
 from service.actions.protocol import POLICY_VIOLATION, ActionProtocol
 from service.errors import FaultsDisabled, HandshakeRefused, ValidationFailed
 from service.runtime import Runtime
+from service.streams.presence import new_client_id
 from service.transport.channel_query import channel_of, handshake_query
 from service.transport.connection import Connection
 from service.transport.fault_query import faults_of
@@ -47,6 +48,7 @@ class WebSocketEndpoint:
         self._limits = runtime.settings.limits
         self._journal = runtime.journal
         self._faults_enabled = runtime.settings.faults.enabled
+        self._traces = runtime.traces if runtime.traces.enabled else None
         self._fallback_told = False
         self._subscribers = Subscribers(
             hub=runtime.hub,
@@ -104,6 +106,9 @@ class WebSocketEndpoint:
             journal=journal,
             faults_enabled=self._faults_enabled,
             seed=asked.seed if asked is not None else None,
+            traces=self._traces,
+            # Traces name the connection a request came on, with or without presence.
+            client_id=client_id or (new_client_id() if self._traces is not None else None),
         )
         deliver = self._deliver
         try:

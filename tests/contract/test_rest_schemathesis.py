@@ -6,6 +6,7 @@ on, negative data included.
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import schemathesis
 
 from service.app import create_app
 from service.settings import Settings
+from tests.support.client import ContractClient
 from tests.support.live import ROOT, LiveService
 
 if TYPE_CHECKING:
@@ -33,7 +35,14 @@ def test_in_process(case: OpenApiCase) -> None:
     case.call_and_validate()
 
 
+async def traced_echo(live: LiveService) -> None:
+    """The request schemathesis.toml gives ``GET /trace/{request_id}``, so it can answer 200."""
+    async with ContractClient.connect(live.ws) as client:
+        await client.request("echo", {"text": "hello"}, request_id="r-echo-1")
+
+
 def test_live_with_every_check_and_phase(live: LiveService, tmp_path: Path) -> None:
+    asyncio.run(traced_echo(live))
     result = subprocess.run(
         [
             sys.executable,

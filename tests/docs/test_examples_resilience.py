@@ -6,7 +6,8 @@ or ``python script.py`` for a script of the same folder), for a service on ``loc
 numbers, each in a shell of its own, against one fresh service with faults on (the default);
 ``docs/examples/faults-off/`` likewise against a service started with ``FAULTS=off``. So do the
 commands of "Переподключение без потерь": ``docs/examples/resume/`` against a service with the
-defaults, ``docs/examples/resume-small-history/`` against one with ``CHANNEL_HISTORY_SIZE=5``.
+defaults, ``docs/examples/resume-small-history/`` against one with ``CHANNEL_HISTORY_SIZE=5``;
+and those of "Трасса запроса": ``docs/examples/trace/`` against a service with the defaults.
 
 Every command has a hard time limit: one that hangs is killed with its whole process group
 and fails the test, as does one that exits with an error (a script's own check failed).
@@ -40,6 +41,7 @@ FOLDERS = {
     "faults-off": {"FAULTS": "off"},
     "resume": {"FAULTS": "on"},
     "resume-small-history": {"CHANNEL_HISTORY_SIZE": "5"},
+    "trace": {},
 }
 """Each folder of commands, with the settings of the service they run against."""
 SCRIPT = re.compile(r"\bpython ([\w-]+\.py)\b")

@@ -34,8 +34,8 @@ from tests.support.specs import ROOT, is_rfc3339_date_time
 EXAMPLES = ROOT / "docs" / "examples"
 RECORD = os.environ.get("DOCS_EXAMPLES_RECORD") == "1"
 
-_TIMESTAMPS = frozenset({"ts", "created_at", "updated_at", "@timestamp"})
-_MEASURES = frozenset({"uptime_seconds", "rss_bytes", "tasks"})
+_TIMESTAMPS = frozenset({"ts", "created_at", "updated_at", "@timestamp", "received_at"})
+_MEASURES = frozenset({"uptime_seconds", "rss_bytes", "tasks", "at_ms", "duration_ms"})
 _RANDOM_IDS = {"epoch": re.compile(r"[0-9a-f]{12}"), "client_id": re.compile(r"c-[0-9a-f]{12}")}
 """Keys whose values each process draws at random, with the form the specs give them."""
 

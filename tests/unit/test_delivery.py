@@ -12,7 +12,9 @@ from service.actions.notices import channel_broadcast, presence_changed
 from service.actions.outcome import Close, FanOut, Outcome, Publication, Timing
 from service.channels.hub import ChannelHub
 from service.delivery import Delivery
+from service.events.publisher import Receipt
 from service.streams.history import ChannelHistory
+from service.traces.book import TraceBook
 
 Log = list[tuple[str, Any]]
 
@@ -57,7 +59,7 @@ class Sink:
     def __init__(self, log: Log) -> None:
         self._log = log
 
-    def publish(self, record: wire.EventRecord, *, key: str) -> None:
+    def publish(self, record: wire.EventRecord, *, key: str, receipt: object = None) -> None:
         self._log.append(("publisher", (key, record.event.value, dict(record.data))))
 
 
@@ -197,3 +199,42 @@ def test_a_presence_change_reaches_the_channel_s_presence_clients_but_the_one_th
     delivery.deliver(outcome, clients["me"])
     assert [who for who, _ in log] == ["peer", "publisher"]
     assert json.loads(clients["peer"].frames[0])["event"] == "channel.joined"
+
+
+def test_a_traced_outcome_records_what_was_sent_the_fan_out_and_each_record_with_a_receipt() -> None:
+    log: Log = []
+    hub = ChannelHub()
+    clients = {name: Client(name, "room", log) for name in ("me", "peer")}
+    for client in clients.values():
+        hub.join(client)
+    delivery = Delivery(hub=hub, events=Sink(log), broker=True)
+    traces = TraceBook(requests=10, ttl=60, max_bytes=1_000_000)
+    trace = traces.open("b1", transport="ws", channel="room")
+    assert trace is not None
+    context = RequestContext(request_id="b1", channel="room", ts="T")
+    ack = wire.AckFrame(ts="T", request_id="b1", action=wire.ActionName.broadcast)
+    outcome = channel_broadcast("hello", "room", context, replies=[ack], history=ChannelHistory())
+    outcome.trace = trace
+    delivery.deliver(outcome, clients["me"])
+    kinds = [kind for _, kind, *_ in trace.steps]
+    assert kinds == ["sent", "sent", "sent", "fan_out", "event"]
+    assert [frame for *_, frame in trace.steps[:3]] == clients["me"].frames
+    _, _, _, fan_out, frame = trace.steps[3]
+    assert fan_out == {"channel": "room", "recipients": 1}
+    assert frame == clients["peer"].frames[0]
+    _, _, _, event, _ = trace.steps[4]
+    assert event is not None
+    assert isinstance(event["receipt"], Receipt)
+    assert event["receipt"].status == "pending"
+
+
+def test_delayed_replies_are_traced_when_their_timer_fires() -> None:
+    delivery, _, clients, _ = world(("me", "room"))
+    traces = TraceBook(requests=10, ttl=60, max_bytes=1_000_000)
+    trace = traces.open("d1", transport="ws", channel="room")
+    assert trace is not None
+    ack = wire.AckFrame(ts="T", request_id="d1", action=wire.ActionName.ping)
+    delivery.deliver(Outcome([ack], timing=Timing(delay=0.5), trace=trace), clients["me"])
+    assert trace.steps == []
+    clients["me"].run_timers()
+    assert [kind for _, kind, *_ in trace.steps] == ["sent"]

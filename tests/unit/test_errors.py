@@ -10,7 +10,7 @@ from tests.support.specs import load_asyncapi, load_openapi
 WS_CODES = set(load_asyncapi()["components"]["schemas"]["ErrorCode"]["enum"])
 REST_CODES = set(load_openapi()["components"]["schemas"]["Problem"]["properties"]["code"]["enum"])
 WS_ONLY = {errors.InvalidFrame, errors.UnknownAction, errors.RateLimited}
-REST_ONLY = {errors.UnsupportedMediaType, errors.UpgradeRequired}
+REST_ONLY = {errors.UnsupportedMediaType, errors.UpgradeRequired, errors.TraceNotFound}
 
 
 def error_classes() -> list[type[errors.ServiceError]]:

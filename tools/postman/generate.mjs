@@ -53,8 +53,14 @@ const ERROR_REQUESTS = [
   { operationId: 'createOrder', status: '413', example: 'too_large', prefer: 'code=413' },
   { operationId: 'createOrder', status: '415', example: 'text_plain', prefer: 'code=415' },
   { operationId: 'listEvents', status: '414', example: 'too_long', prefer: 'code=414' },
+  { operationId: 'getTrace', status: '404', example: 'unknown', pathVariables: { request_id: 'r-404' } },
 ];
 const NOT_PROVOKED = {};
+
+// GET /trace needs a request that was traced: the collection's POST /orders carries this
+// X-Request-ID (see the spec's description), and GET /trace asks for it.
+const TRACED = { operationId: 'createOrder', requestId: 'postman-create-order' };
+const TRACE_LOOKUP = 'getTrace';
 
 // JSON Schema keywords newer than draft-07: Postman's jsonSchema assertion (Ajv 6) would ignore
 // them and pass bodies it should refuse, so the generator refuses to embed them.
@@ -328,6 +334,12 @@ function buildItems(openapi, converted, folderName) {
     const { mediaType, media } = responseContent(openapi, operation, status);
     const request = clone(item.request);
     applyChanges(request, { pathVariables: consumed.get(operation.operationId) ?? {} });
+    if (operation.operationId === TRACED.operationId) {
+      request.header = [...request.header, { key: 'X-Request-ID', value: TRACED.requestId }];
+    }
+    if (operation.operationId === TRACE_LOOKUP) {
+      applyChanges(request, { pathVariables: { request_id: TRACED.requestId } });
+    }
     const success = {
       ...clone(item),
       id: stableId(folderName, operation.operationId, status),

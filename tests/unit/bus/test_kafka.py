@@ -16,6 +16,8 @@ from service import spec
 from service.bus import kafka
 from service.bus.backlog import Round
 from service.bus.kafka import KafkaPublisher, next_linger
+from service.bus.kafka_topic import Written
+from service.events.publisher import Receipt
 from service.settings import KafkaSettings
 from tests.support.events import event_record
 from tests.support.live import free_port
@@ -41,15 +43,19 @@ class FakeWriter:
     async def close(self) -> None:
         return None
 
-    async def write(self, round_: Round) -> tuple[dict[bytes, int], BaseException | None]:
+    async def write(self, round_: Round) -> Written:
+        """Each key is a partition of its own here (its index in ``keys``); a record's offset is
+        its place in ``topic_records[key]``."""
         failed = len(self.rounds) in self.failing
         self.rounds.append(round_)
-        delivered: dict[bytes, int] = {}
+        written = Written(failure=ConnectionError("broker went away") if failed else None)
         for key, values in round_.items():
             sent = values[:1] if failed else values
-            self.topic_records.setdefault(key, []).extend(json.loads(v)["data"]["n"] for v in sent)
-            delivered[key] = len(sent)
-        return delivered, ConnectionError("broker went away") if failed else None
+            on_topic = self.topic_records.setdefault(key, [])
+            written.placed[key] = [(list(self.topic_records).index(key), len(on_topic), len(sent))]
+            on_topic.extend(json.loads(v)["data"]["n"] for v in sent)
+            written.delivered[key] = len(sent)
+        return written
 
 
 def publisher_with(writer: FakeWriter) -> KafkaPublisher:
@@ -85,6 +91,42 @@ async def test_every_record_reaches_the_topic_in_order_per_key_across_a_failed_r
         assert list(dict.fromkeys(sent)) == expected
     health = publisher.health()
     assert (health.published, health.buffered, health.dropped) == (30, 0, 0)
+
+
+async def test_a_receipt_names_the_partition_and_offset_its_record_got_across_a_failed_round(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(kafka, "BACKOFF_SECONDS", (0.01, 0.02))
+    writer = FakeWriter(failing={1})
+    publisher = publisher_with(writer)
+    await publisher.start()
+    receipts: dict[int, Receipt] = {}
+    for n in range(30):
+        if n % 2:  # only some records are traced
+            receipts[n] = Receipt()
+        publisher.publish(event_record(n), key=f"k{n % 3}", receipt=receipts.get(n))
+        if n % 10 == 9:
+            await asyncio.sleep(0.05)
+    await publisher.close()
+    assert len(writer.rounds) >= 3
+    for n, receipt in receipts.items():
+        key = f"k{n % 3}".encode()
+        assert receipt.status == "published", n
+        assert receipt.topic == "ws_events"
+        assert receipt.partition == list(writer.topic_records).index(key)
+        assert receipt.offset is not None
+        assert writer.topic_records[key][receipt.offset] == n
+    assert len(publisher._receipts) == 0, "settled receipts are forgotten"
+
+
+async def test_a_receipt_says_dropped_when_the_buffer_is_full() -> None:
+    publisher = KafkaPublisher(unreachable(buffer_events=1, flush_seconds=0))
+    kept, refused = Receipt(), Receipt()
+    publisher.publish(event_record(1), key="general", receipt=kept)
+    publisher.publish(event_record(2), key="general", receipt=refused)
+    assert (kept.status, refused.status) == ("pending", "dropped")
+    assert refused.reason is not None
+    assert "KAFKA_BUFFER_EVENTS" in refused.reason
 
 
 async def test_a_lone_record_goes_in_a_light_round() -> None:

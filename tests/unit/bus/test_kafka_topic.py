@@ -10,6 +10,7 @@ import asyncio
 from typing import Any
 
 from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.structs import RecordMetadata, TopicPartition
 
 from service.bus.backlog import Round
 from service.bus.kafka_topic import TopicWriter
@@ -36,6 +37,8 @@ class FakeProducer:
     def __init__(self, *, size: int, failing: set[int]) -> None:
         self.size, self.failing = size, failing
         self.sent: list[tuple[int, list[tuple[bytes, bytes]]]] = []
+        self.next_offset = {0: 100, 1: 200, 2: 300}
+        """Each partition's next offset, as a broker would give them (failed batches take none)."""
 
     async def partitions_for(self, topic: str) -> set[int]:
         return {0, 1, 2}
@@ -49,7 +52,11 @@ class FakeProducer:
         if len(self.sent) in self.failing:
             future.set_exception(ConnectionError("batch lost"))
         else:
-            future.set_result(None)
+            offset = self.next_offset[partition]
+            self.next_offset[partition] += len(batch.records)
+            future.set_result(
+                RecordMetadata(topic, partition, TopicPartition(topic, partition), offset, -1, 0, 0)
+            )
         self.sent.append((partition, batch.records))
         return future
 
@@ -76,9 +83,9 @@ def same_partition_keys(count: int) -> list[bytes]:
 async def test_every_record_delivered_when_every_batch_is_acknowledged() -> None:
     producer = FakeProducer(size=2, failing=set())
     round_: Round = {b"a": [b"a1", b"a2", b"a3"], b"b": [b"b1"], b"order-7": [b"o1", b"o2"]}
-    delivered, failure = await writer_with(producer).write(round_)
-    assert failure is None
-    assert delivered == {b"a": 3, b"b": 1, b"order-7": 2}
+    written = await writer_with(producer).write(round_)
+    assert written.failure is None
+    assert written.delivered == {b"a": 3, b"b": 1, b"order-7": 2}
     # Each key's records went to one partition, in order, split over batches of two.
     for key, values in round_.items():
         sent = [(p, v) for p, batch in producer.sent for k, v in batch if k == key]
@@ -90,18 +97,30 @@ async def test_a_failed_batch_stops_its_keys_at_the_last_record_before_it() -> N
     a, b = same_partition_keys(2)
     # Batches of 2 on one partition: [a1 a2] [a3 b1] [b2 b3]; the second fails.
     producer = FakeProducer(size=2, failing={1})
-    delivered, failure = await writer_with(producer).write(
-        {a: [b"a1", b"a2", b"a3"], b: [b"b1", b"b2", b"b3"]}
-    )
-    assert isinstance(failure, ConnectionError)
+    written = await writer_with(producer).write({a: [b"a1", b"a2", b"a3"], b: [b"b1", b"b2", b"b3"]})
+    assert isinstance(written.failure, ConnectionError)
     # a: a1, a2 delivered, a3 lost. b: b1 lost, so b2 and b3 (delivered) must come again after it.
-    assert delivered == {a: 2}
+    assert written.delivered == {a: 2}
     assert [len(batch) for _, batch in producer.sent] == [2, 2, 2]
 
 
 async def test_a_key_wholly_in_a_failed_batch_counts_none() -> None:
     (a,) = same_partition_keys(1)
     producer = FakeProducer(size=10, failing={0})
-    delivered, failure = await writer_with(producer).write({a: [b"a1", b"a2"]})
-    assert failure is not None
-    assert delivered == {}
+    written = await writer_with(producer).write({a: [b"a1", b"a2"]})
+    assert written.failure is not None
+    assert written.delivered == {}
+    assert written.placed == {}
+
+
+async def test_each_delivered_record_is_placed_at_its_partition_and_offset() -> None:
+    a, b = same_partition_keys(2)
+    # One partition, batches of 2: [a1 a2] [a3 b1] [b2]; offsets follow on from the first batch's.
+    producer = FakeProducer(size=2, failing=set())
+    written = await writer_with(producer).write({a: [b"a1", b"a2", b"a3"], b: [b"b1", b"b2"]})
+    ((partition, _),) = {(p, None) for p, _ in producer.sent}
+    first = {0: 100, 1: 200, 2: 300}[partition]
+    assert written.placed == {
+        a: [(partition, first, 2), (partition, first + 2, 1)],
+        b: [(partition, first + 3, 1), (partition, first + 4, 1)],
+    }

@@ -1,0 +1,1 @@
+curl -s "http://localhost:8002/trace/r-trace-1"; echo
