@@ -147,7 +147,8 @@ async def test_the_trace_of_a_request_is_one_click_away(playground: Playground, 
         await page.locator("#trace tr.step").nth(steps - 1).wait_for(timeout=WAIT_MS)
         assert await page.locator("#trace tr.step").count() == steps
     else:
-        # Until GET /trace exists (or when nothing is kept), the panel shows the problem's words.
+        # When nothing is kept for the request_id (or on a service without GET /trace), the
+        # panel shows the problem's words.
         assert await output.get_attribute("data-status") == "error"
         problem = served.json()
         assert f"HTTP {served.status_code}" in await output.inner_text()
@@ -202,8 +203,8 @@ async def test_every_handshake_option_goes_into_the_url_and_the_connection_fault
     await screenshot(page, "handshake.png")
 
 
-#: A trace as GET /trace/{request_id} will answer it (the shape agreed for issue 17), with fields
-#: the page does not know: it shows at_ms, kind and summary, and the rest on expand.
+#: A trace in the shape of GET /trace/{request_id}, with fields the page does not know: it shows
+#: at_ms, kind and summary, and the rest on expand.
 TRACE = {
     "request_id": "r-traced-1",
     "requests": [
