@@ -155,6 +155,16 @@ async def test_the_trace_of_a_request_is_one_click_away(playground: Playground, 
         assert problem["detail"] in await output.inner_text()
     await screenshot(page, "trace.png")
 
+    # A request_id nothing is kept for: the panel shows the 404 problem's words.
+    panel = page.locator("#trace")
+    await panel.get_by_label("request_id").fill("r-never-sent")
+    await panel.get_by_role("button", name="Показать трассу").click()
+    failed = page.locator('#trace .output[data-status="error"]')
+    await failed.wait_for(timeout=WAIT_MS)
+    missing = httpx.get(f"{service.http}/trace/r-never-sent", timeout=10)
+    assert missing.status_code == 404
+    assert f"HTTP 404: {missing.json()['detail']}" in await failed.inner_text()
+
 
 async def test_every_handshake_option_goes_into_the_url_and_the_connection_faults_apply(
     playground: Playground,
