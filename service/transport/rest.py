@@ -20,7 +20,7 @@ from service.actions.notices import order_changed
 from service.errors import OrderNotFound, UpgradeRequired, ValidationFailed
 from service.orders.model import NewOrder, Order, OrderStatus
 from service.runtime import Runtime
-from service.transport import channels_rest, traces_rest
+from service.transport import channels_rest, playground, traces_rest
 from service.transport.params import int_param, json_body, single, str_param
 
 SPECS = Path(__file__).resolve().parents[2] / "api_specs"
@@ -170,6 +170,7 @@ _HANDLERS = [
     ws_without_upgrade,
     openapi_spec,
     asyncapi_spec,
+    *playground.HANDLERS,
 ]
 _METHODS: dict[str, set[str]] = {}
 for _handler in _HANDLERS:
