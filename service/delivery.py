@@ -100,8 +100,7 @@ class Delivery:
         for key, record in records:
             receipt = Receipt() if self._broker else None
             events.publish(record, key=key, receipt=receipt)
-            fields = {"event": record.event, "key": key, "receipt": receipt}
-            trace.add("event", f"event record {record.event} (key {key})", fields)
+            trace.add("event", "", {"event": record.event, "key": key, "receipt": receipt})
 
 
 def _fanned_out(trace: RequestTrace, fan_out: FanOut, reached: int) -> None:

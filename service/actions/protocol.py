@@ -143,12 +143,14 @@ class ActionProtocol:
         traces = self._traces
         if traces is None or request_id is None:
             return None
-        trace = traces.open(
-            request_id, transport="ws", channel=self._channel, client_id=self._client_id, action=action
+        return traces.open(
+            request_id,
+            transport="ws",
+            channel=self._channel,
+            client_id=self._client_id,
+            action=action,
+            received=text,
         )
-        if trace is not None:
-            trace.add("received", f"received {action or 'a frame'}", None, text)
-        return trace
 
     async def _simulated(
         self, request: wire.ClientFrame, simulate: wire.Simulate, context: RequestContext, now: float

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-Step = tuple[float, str, str, dict[str, Any] | None, bytes | str | None]
+Step = tuple[float, str, str, dict[str, Any] | None, bytes | str | list[bytes] | None]
 """One thing done for a request: when (the book's clock), its kind, a summary in plain words,
 the kind's own fields, and the frame it concerns. A tuple: a request adds several, and the
 request path pays for each (readers turn them into JSON)."""
@@ -33,13 +33,14 @@ class RequestTrace:
 
     __slots__ = (
         "_book",
-        "_started",
         "action",
         "channel",
         "client_id",
+        "held",
         "kept",
-        "received_at",
+        "received",
         "request_id",
+        "started",
         "steps",
         "transport",
         "truncated",
@@ -48,54 +49,64 @@ class RequestTrace:
     def __init__(
         self,
         book: TraceBook,
+        started: float,
         *,
         request_id: str,
         transport: str,
         channel: str | None,
         client_id: str | None,
         action: str | None,
+        received: str | None,
     ) -> None:
         self._book = book
-        self._started = book.clock()
-        self.received_at = book.wall_clock()
+        self.started = started
+        """When the request arrived, on the book's clock."""
         self.request_id = request_id
         self.transport = transport
         self.channel = channel
         self.client_id = client_id
         self.action = action
+        self.received = received
+        """The frame received (a WebSocket request's first step, kept apart: it costs no step)."""
         self.steps: list[Step] = []
         self.truncated = 0
         """Steps not kept, past the book's ``max_steps``."""
+        self.held = 0
+        """Bytes of frames this trace keeps alive."""
         self.kept = True
         """Still in the book (a trace dropped mid-request takes no more of its byte budget)."""
 
     @property
-    def started(self) -> float:
-        """When the request arrived, on the book's clock."""
-        return self._started
+    def received_at(self) -> float:
+        """When the request arrived, in seconds since the epoch."""
+        return self._book.wall_origin + self.started
 
     def add(
-        self, kind: str, summary: str, fields: dict[str, Any] | None = None, frame: bytes | str | None = None
+        self,
+        kind: str,
+        summary: str,
+        fields: dict[str, Any] | None = None,
+        frame: bytes | str | list[bytes] | None = None,
     ) -> None:
-        """Record a step now (past the book's ``max_steps``, only count it)."""
+        """Record a step now (past the book's ``max_steps``, only count it). ``frame`` is the
+        frame it concerns; a list, for several frames that went at once."""
         steps = self.steps
-        if len(steps) >= self._book.max_steps:
+        book = self._book
+        if len(steps) >= book.max_steps:
             self.truncated += 1
             return
-        steps.append((self._book.clock(), kind, summary, fields, frame))
+        steps.append((book.clock(), kind, summary, fields, frame))
         if frame is not None and self.kept:
-            self._book.hold(len(frame))
+            self._hold(sum(map(len, frame)) if isinstance(frame, list) else len(frame))
+
+    def _hold(self, size: int) -> None:
+        self.held += size
+        self._book.hold(size)
 
     def sent(self, frames: list[bytes], *, fragments: int = 1) -> None:
-        """Frames handed to the requester's connection, in order."""
-        fields = {"fragments": fragments} if fragments > 1 else None
-        for frame in frames:
-            self.add("sent", "", fields, frame)
-
-    @property
-    def held_bytes(self) -> int:
-        """Bytes of frames this trace keeps alive."""
-        return sum(len(step[4]) for step in self.steps if step[4] is not None)
+        """Frames handed to the requester's connection at once, in order: one step (readers
+        show one per frame)."""
+        self.add("sent", "", {"fragments": fragments} if fragments > 1 else None, frames)
 
 
 class TraceBook:
@@ -120,7 +131,8 @@ class TraceBook:
         self.max_bytes = max_bytes
         self.max_steps = max_steps
         self.clock = clock
-        self.wall_clock = wall_clock
+        self.wall_origin = wall_clock() - clock()
+        """Add to a time of ``clock`` to get seconds since the epoch."""
         self._order: deque[RequestTrace] = deque()
         self._by_id: dict[str, list[RequestTrace]] = {}
         self._bytes = 0
@@ -140,43 +152,48 @@ class TraceBook:
         channel: str | None,
         client_id: str | None = None,
         action: str | None = None,
+        received: str | None = None,
     ) -> RequestTrace | None:
-        """Start the trace of a request that just arrived (``None`` when tracing is off)."""
+        """Start the trace of a request that just arrived (``None`` when tracing is off);
+        ``received``, the frame that carried it."""
         if not self.max_requests:
             return None
+        now = self.clock()
         trace = RequestTrace(
             self,
+            now,
             request_id=request_id,
             transport=transport,
             channel=channel,
             client_id=client_id,
             action=action,
+            received=received,
         )
-        self._order.append(trace)
+        order = self._order
+        order.append(trace)
         same = self._by_id.get(request_id)
         if same is None:
             self._by_id[request_id] = [trace]
         else:
             same.append(trace)
-        self._trim()
+        if len(order) > self.max_requests:
+            self._drop(order.popleft())
+        if order[0].started < now - self.ttl:
+            self._expire()
         return trace
 
     def hold(self, size: int) -> None:
         """A trace now keeps ``size`` more bytes of frames."""
         self._bytes += size
         if self._bytes > self.max_bytes:
-            self._trim()
+            order = self._order
+            while self._bytes > self.max_bytes and len(order) > 1:
+                self._drop(order.popleft())
 
     def find(self, request_id: str) -> list[RequestTrace]:
         """The kept requests that carried ``request_id``, oldest first."""
         self._expire()
         return list(self._by_id.get(request_id, ()))
-
-    def _trim(self) -> None:
-        order = self._order
-        while len(order) > self.max_requests or (self._bytes > self.max_bytes and len(order) > 1):
-            self._drop(order.popleft())
-        self._expire()
 
     def _expire(self) -> None:
         order, horizon = self._order, self.clock() - self.ttl
@@ -185,7 +202,7 @@ class TraceBook:
 
     def _drop(self, trace: RequestTrace) -> None:
         trace.kept = False
-        self._bytes -= trace.held_bytes
+        self._bytes -= trace.held
         same = self._by_id[trace.request_id]
         same.remove(trace)
         if not same:

@@ -42,8 +42,25 @@ def traced_request(trace: RequestTrace) -> rest.TracedRequest:
         channel=trace.channel,
         action=trace.action,
         truncated=trace.truncated,
-        steps=[trace_step(step, trace.started) for step in list(trace.steps)],
+        steps=[shown for step in _kept_steps(trace) for shown in trace_steps(step, trace.started)],
     )
+
+
+def _kept_steps(trace: RequestTrace) -> list[Step]:
+    steps = list(trace.steps)
+    if trace.received is not None:
+        steps.insert(
+            0, (trace.started, "received", f"received {trace.action or 'a frame'}", None, trace.received)
+        )
+    return steps
+
+
+def trace_steps(step: Step, started: float) -> list[rest.TraceStep]:
+    """A kept step as the OpenAPI shows it: one per frame when several frames went at once."""
+    frame = step[4]
+    if isinstance(frame, list):
+        return [trace_step((*step[:4], one), started) for one in frame]
+    return [trace_step(step, started)]
 
 
 def trace_step(step: Step, started: float) -> rest.TraceStep:
@@ -54,7 +71,11 @@ def trace_step(step: Step, started: float) -> rest.TraceStep:
     receipt = extra.pop("receipt", False)
     if receipt is not False:
         extra["delivery"] = _delivery(receipt)
+    if kind == "event":
+        extra["event"] = str(getattr(extra["event"], "value", extra["event"]))
+        summary = summary or f"event record {extra['event']} (key {extra['key']})"
     if frame is not None:
+        assert not isinstance(frame, list)
         try:
             extra["frame"] = msgspec.json.decode(frame)
         except msgspec.DecodeError:

@@ -126,7 +126,8 @@ async def test_a_delayed_answer_is_traced_when_it_really_went_out(live: LiveServ
     assert fault["faults"] == {"delay_ms": 300}
     sent = steps(request, "sent")
     assert len(sent) == 3
-    assert all(step["at_ms"] >= 300 for step in sent)
+    # The event loop's timers have millisecond granularity (libuv's): one may fire a little early.
+    assert all(step["at_ms"] >= 299 for step in sent)
     # The records are not delayed: only the requester's answer is.
     assert all(step["at_ms"] < 300 for step in steps(request, "event"))
 
