@@ -129,7 +129,8 @@ class TraceNotFound(ServiceError):
 
     def __init__(self, request_id: str) -> None:
         super().__init__(
-            f"No request with request_id {request_id!r} is kept (never seen, or older than the trace bounds)"
+            f"No request with request_id {request_id!r} is kept (never seen, not traced past"
+            " TRACE_PER_SECOND requests a second, or older than the trace bounds)"
         )
 
 

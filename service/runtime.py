@@ -60,7 +60,12 @@ class Runtime:
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
         traced = settings.traces
-        traces = TraceBook(requests=traced.requests, ttl=traced.ttl_seconds, max_bytes=traced.max_bytes)
+        traces = TraceBook(
+            requests=traced.requests,
+            ttl=traced.ttl_seconds,
+            max_bytes=traced.max_bytes,
+            per_second=traced.per_second,
+        )
         store = open_store(settings.store)
         if traces.enabled:
             store = TracedStore(store)

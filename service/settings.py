@@ -108,6 +108,9 @@ class TraceSettings:
     """``TRACE_TTL_SECONDS``: traces older than this are no longer kept."""
     max_bytes: int = 16 * 1024 * 1024
     """``TRACE_MAX_BYTES``: the frames traces keep, in all; past it the oldest trace goes first."""
+    per_second: int = 1000
+    """``TRACE_PER_SECOND``: requests traced each second at most; the rest of that second's are
+    not (a load test pays for this many traces a second, not for every request)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -225,6 +228,7 @@ class Settings:
                 requests=_int(env, "TRACE_REQUESTS", 1000, low=0, high=1_000_000),
                 ttl_seconds=_float(env, "TRACE_TTL_SECONDS", 600.0, low=1, high=7 * 24 * 3600),
                 max_bytes=_int(env, "TRACE_MAX_BYTES", 16 * 1024 * 1024, low=64 * 1024, high=4 * 1024**3),
+                per_second=_int(env, "TRACE_PER_SECOND", 1000, low=1, high=1_000_000),
             ),
         )
 

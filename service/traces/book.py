@@ -113,7 +113,10 @@ class TraceBook:
     """The most recent request traces: at most ``requests`` of them, none older than ``ttl``
     seconds, at most ``max_bytes`` of frames in all.
 
-    ``requests`` 0 turns tracing off: :meth:`open` returns ``None``.
+    At most ``per_second`` requests are traced each second, as the action journal samples its
+    lines: a tester at the keyboard gets every request traced, a load test pays for a thousand
+    traces a second rather than for each of tens of thousands of requests (``skipped`` counts
+    the rest). ``requests`` 0 turns tracing off: :meth:`open` returns ``None``.
     """
 
     def __init__(
@@ -123,10 +126,16 @@ class TraceBook:
         ttl: float,
         max_bytes: int,
         max_steps: int = 100,
+        per_second: int = 1000,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.max_requests = requests
+        self.per_second = per_second
+        self.skipped = 0
+        """Requests not traced, past ``per_second``."""
+        self._second = 0
+        self._this_second = 0
         self.ttl = ttl
         self.max_bytes = max_bytes
         self.max_steps = max_steps
@@ -159,6 +168,13 @@ class TraceBook:
         if not self.max_requests:
             return None
         now = self.clock()
+        second = int(now)
+        if second != self._second:
+            self._second, self._this_second = second, 0
+        if self._this_second >= self.per_second:
+            self.skipped += 1
+            return None
+        self._this_second += 1
         trace = RequestTrace(
             self,
             now,

@@ -208,6 +208,17 @@ async def test_past_trace_requests_the_oldest_trace_is_gone(small_book: LiveServ
     assert [len(trace_of(small_book, f"t-bound-{n}")["requests"]) for n in (1, 2)] == [1, 1]
 
 
+async def test_past_trace_per_second_requests_are_answered_but_not_traced(tmp_path: Path) -> None:
+    with running_service(tmp_path / "service.log", {"TRACE_PER_SECOND": "1"}) as service:
+        async with ContractClient.connect(service.ws, channel="trace-sampled") as client:
+            for n in range(6):
+                assert len(await client.request("ping", {}, request_id=f"t-rate-{n}")) == 2
+        kept = [httpx.get(f"{service.http}/trace/t-rate-{n}", timeout=5).status_code == 200 for n in range(6)]
+    # Six pings within a second or two: the first of each second is traced, the others are not.
+    assert kept[0]
+    assert 1 <= sum(kept) <= 2
+
+
 async def test_trace_requests_0_keeps_nothing(tmp_path: Path) -> None:
     with running_service(tmp_path / "service.log", {"TRACE_REQUESTS": "0"}) as service:
         async with ContractClient.connect(service.ws, channel="trace-off") as client:

@@ -20,6 +20,7 @@ def book(clock: Clock, **bounds: int | float) -> TraceBook:
         ttl=float(settings["ttl"]),
         max_bytes=int(settings["max_bytes"]),
         max_steps=int(settings.get("max_steps", 100)),
+        per_second=int(settings.get("per_second", 1000)),
         clock=clock,
         wall_clock=lambda: 1_767_268_800.0,
     )
@@ -111,3 +112,18 @@ def test_zero_requests_turns_tracing_off() -> None:
     assert not traces.enabled
     assert traces.open("r-1", transport="ws", channel="general") is None
     assert traces.find("r-1") == []
+
+
+def test_past_per_second_the_rest_of_that_second_is_not_traced() -> None:
+    clock = Clock()
+    traces = book(clock, per_second=2)
+    assert [traces.open(f"r-{n}", transport="ws", channel="general") is not None for n in range(4)] == [
+        True,
+        True,
+        False,
+        False,
+    ]
+    assert traces.skipped == 2
+    assert traces.find("r-2") == []
+    clock.now += 1
+    assert traces.open("r-next", transport="ws", channel="general") is not None
