@@ -15,6 +15,7 @@ import logging
 import time
 from collections import deque
 
+from service.sampling import PerSecond
 from service.traces.book import CURRENT
 
 log = logging.getLogger("service.actions")
@@ -33,10 +34,8 @@ class ActionJournal:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         self._mode = mode
-        self._per_second = per_second if mode == "sample" else 1 << 62
+        self._budget = PerSecond(per_second if mode == "sample" else 1 << 62)
         self._entries: deque[Entry] = deque(maxlen=max(per_second, 1) * 4 if mode == "sample" else 100_000)
-        self._second = 0
-        self._this_second = 0
         self.skipped = 0
         self._task: asyncio.Task[None] | None = None
 
@@ -50,14 +49,11 @@ class ActionJournal:
             trace.add("log", message, {"event": event})
         if self._mode == "off":
             return
-        second = int(time.monotonic())
-        if second != self._second:
-            self._second, self._this_second = second, 0
-        if self._this_second >= self._per_second or len(self._entries) == self._entries.maxlen:
+        entries = self._entries
+        if len(entries) == entries.maxlen or not self._budget.take(time.monotonic()):
             self.skipped += 1
             return
-        self._this_second += 1
-        self._entries.append((event, action, channel, request_id, message))
+        entries.append((event, action, channel, request_id, message))
 
     def start(self) -> None:
         if self._mode != "off" and self._task is None:

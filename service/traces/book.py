@@ -18,6 +18,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
+from service.sampling import PerSecond
+
 Step = tuple[float, str, str, dict[str, Any] | None, bytes | str | list[bytes] | None]
 """One thing done for a request: when (the book's clock), its kind, a summary in plain words,
 the kind's own fields, and the frame it concerns. A tuple: a request adds several, and the
@@ -131,11 +133,9 @@ class TraceBook:
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.max_requests = requests
-        self.per_second = per_second
+        self._budget = PerSecond(per_second)
         self.skipped = 0
         """Requests not traced, past ``per_second``."""
-        self._second = 0
-        self._this_second = 0
         self.ttl = ttl
         self.max_bytes = max_bytes
         self.max_steps = max_steps
@@ -168,13 +168,9 @@ class TraceBook:
         if not self.max_requests:
             return None
         now = self.clock()
-        second = int(now)
-        if second != self._second:
-            self._second, self._this_second = second, 0
-        if self._this_second >= self.per_second:
+        if not self._budget.take(now):
             self.skipped += 1
             return None
-        self._this_second += 1
         trace = RequestTrace(
             self,
             now,
