@@ -15,20 +15,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import BrowserContext, Page, Route, async_playwright
+from playwright.async_api import BrowserContext, Page
 
+from tests.support.browser import closed_browser
 from tests.support.live import ROOT
 
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_CHROMIUM = Path(__file__).resolve().parents[2] / "tools" / "install-chromium.sh"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "artifacts" / "docs"
 
 
@@ -85,34 +76,13 @@ class Traffic:
 
 @pytest.fixture
 async def browser(tmp_path: Path) -> AsyncIterator[tuple[BrowserContext, Traffic]]:
-    if not CHROMIUM.is_file() and os.geteuid() == 0:
-        # The README's one test command must work on a fresh machine: install the browser here
-        # (Debian's package; never a browser download of Playwright's own).
-        subprocess.run(["bash", str(INSTALL_CHROMIUM)], check=False, timeout=900)
-    if not CHROMIUM.is_file():
-        pytest.fail(
-            f"{CHROMIUM} is missing: the rendered-docs test needs Debian's chromium. "
-            "Install it with `bash tools/install-chromium.sh` (as root)."
-        )
     traffic = Traffic()
-
-    async def gate(route: Route) -> None:
-        url = route.request.url
-        if urlsplit(url).hostname in {"127.0.0.1", "localhost"} or url.startswith(("data:", "blob:")):
-            await route.continue_()
-        else:
-            traffic.external.append(url)
-            await route.abort()
-
-    async with async_playwright() as playwright:
-        context = await playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"),  # a fresh --user-data-dir
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        await context.route("**/*", gate)
+    async with closed_browser(
+        tmp_path / "profile",
+        local=lambda url: urlsplit(url).hostname in {"127.0.0.1", "localhost"},
+        refused=traffic.external,
+        viewport={"width": 1280, "height": 900},
+    ) as context:
         context.on(
             "requestfailed",
             lambda request: (
@@ -129,10 +99,7 @@ async def browser(tmp_path: Path) -> AsyncIterator[tuple[BrowserContext, Traffic
                 else None
             ),
         )
-        try:
-            yield context, traffic
-        finally:
-            await context.close()
+        yield context, traffic
 
 
 def assert_closed_network(traffic: Traffic) -> None:

@@ -4,17 +4,15 @@ and fails the test. Screenshots go to ``artifacts/playground/``."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import BrowserContext, Page, Route, async_playwright
+from playwright.async_api import BrowserContext, Page
 
-from tests.docs.conftest import CHROMIUM, CHROMIUM_ARGS, INSTALL_CHROMIUM
+from tests.support.browser import closed_browser
 from tests.support.live import ROOT, LiveService, running_service
 
 ARTIFACTS = ROOT / "artifacts" / "playground"
@@ -43,37 +41,18 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveService]:
 async def context(
     service: LiveService, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[tuple[BrowserContext, RequestLog]]:
-    if not CHROMIUM.is_file() and os.geteuid() == 0:
-        subprocess.run(["bash", str(INSTALL_CHROMIUM)], check=False, timeout=900)
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: install it with `bash tools/install-chromium.sh` (as root).")
     origin = urlsplit(service.http).netloc
     log = RequestLog()
-
-    async def gate(route: Route) -> None:
-        url = route.request.url
-        log.seen.append(url)
-        if urlsplit(url).netloc == origin or url.startswith(("data:", "blob:")):
-            await route.continue_()
-        else:
-            log.external.append(url)
-            await route.abort()
-
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("profile")),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1600, "height": 1000},
-        )
-        await browser.route("**/*", gate)
+    async with closed_browser(
+        tmp_path_factory.mktemp("profile"),
+        local=lambda url: urlsplit(url).netloc == origin,
+        refused=log.external,
+        seen=log.seen,
+        viewport={"width": 1600, "height": 1000},
+    ) as browser:
         # WebSocket handshakes bypass route(): log them from the page events instead.
         browser.on("page", lambda page: page.on("websocket", lambda ws: log.seen.append(ws.url)))
-        try:
-            yield browser, log
-        finally:
-            await browser.close()
+        yield browser, log
 
 
 @dataclass
