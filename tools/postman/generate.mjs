@@ -22,6 +22,7 @@ import { websocketSheet } from './websocket-sheet.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const OPENAPI = path.join(ROOT, 'api_specs', 'openapi.yaml');
 const ASYNCAPI = path.join(ROOT, 'api_specs', 'asyncapi.yaml');
+const DOCS_SCENARIOS = path.join(ROOT, 'scenarios', 'docs');
 export const FILES = {
   collection: 'qa-kit-ws.postman_collection.json',
   environment: 'qa-kit-ws.postman_environment.json',
@@ -486,12 +487,23 @@ function environment(openapi, asyncapi) {
 
 // --------------------------------------------------------------------------- main
 
+/** scenarios/docs/*.yaml in file order: the exchanges the WebSocket sheet shows. */
+function docsScenarios() {
+  return fs
+    .readdirSync(DOCS_SCENARIOS)
+    .filter((file) => file.endsWith('.yaml'))
+    .sort()
+    .flatMap((file) =>
+      yaml.loadAll(fs.readFileSync(path.join(DOCS_SCENARIOS, file), 'utf8')).map((scenario) => ({ file, scenario })),
+    );
+}
+
 export async function render() {
   const openapiText = fs.readFileSync(OPENAPI, 'utf8');
   const asyncapi = yaml.load(fs.readFileSync(ASYNCAPI, 'utf8'));
   const openapi = yaml.load(openapiText);
   const env = environment(openapi, asyncapi);
-  const sheet = websocketSheet(asyncapi, env);
+  const sheet = websocketSheet(asyncapi, env, docsScenarios());
   return {
     [FILES.collection]: writeJson(await collection(openapiText)),
     [FILES.environment]: writeJson(env),

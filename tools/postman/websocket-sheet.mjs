@@ -1,14 +1,14 @@
 // The WebSocket half of the Postman kit. Postman's collection format cannot hold a WebSocket
 // request that a runner can play, so testers get a sheet instead: for every action of
-// api_specs/asyncapi.yaml, the message to paste (its request examples) and the frames to expect
-// in order (its reply messages, filled in with the server message examples of the same
-// `request_id`). Written as Markdown for people, in Russian like the docs (the actions' texts
-// are in websocket-sheet-ru.mjs), and as JSON for tools.
+// api_specs/asyncapi.yaml (its summary and description), the messages to paste and the frames
+// to expect in order, taken from the docs scenarios (scenarios/docs/*.yaml): the exchanges the
+// docs show and CI runs are the ones written there, and nowhere else by hand. Written as Markdown
+// for people, in Russian like the docs (the actions' texts are in websocket-sheet-ru.mjs), and as
+// JSON for tools.
 
 import { ACTIONS_RU } from './websocket-sheet-ru.mjs';
 
 const IDENTITY = ['type', 'request_id', 'action', 'step', 'event', 'code'];
-const COMMON = ['type', 'ts', 'request_id'];
 
 function fail(message) {
   throw new Error(`websocket-sheet.mjs: ${message}`);
@@ -58,64 +58,42 @@ function messageExamples(document, ref) {
   return { message, where, examples, schema: follow(document, message.payload).node };
 }
 
-function eventNamesIn(text) {
-  return [...(text ?? '').matchAll(/`event ([A-Za-z0-9_.]+)`/g)].map((match) => match[1]);
-}
-
-/** The frames that answer one request, in order, with an example wherever the spec has one. */
-function expectedFrames(document, operation, request) {
-  const { request_id: requestId, action } = request;
-  const eventNames = eventNamesIn(operation.description);
-  const knownEvents = document.components.schemas.EventName.enum;
-  const frames = [];
-  for (const ref of operation.reply.messages) {
-    const reply = messageExamples(document, ref);
-    const type = reply.schema.properties.type.const;
-    if (type === 'error') continue; // an alternative answer, listed apart
-    const own = reply.examples.filter((example) => example.payload.request_id === requestId);
-    if (type === 'event') {
-      const named = own.map((example) => example.payload.event);
-      const expected = eventNames[0];
-      if (!expected && !named.length) fail(`${operation.title}: no event name in its description or examples`);
-      if (expected && !knownEvents.includes(expected)) fail(`${operation.title}: unknown event ${expected}`);
-      if (expected && named.length && !named.includes(expected)) {
-        fail(`${operation.title}: description says event ${expected}, examples say ${named}`);
-      }
-    }
-    if (own.length) {
-      for (const example of own) {
-        frames.push({ type, match: pick(example.payload, IDENTITY), example: example.payload, source: example.source });
-      }
-      continue;
-    }
-    // No example for this request: a frame whose fields are all known (ack) is adapted from the
-    // message's own example; any other frame is described by the fields it is matched on.
-    const fields = Object.keys(reply.schema.properties).filter((key) => !COMMON.includes(key));
-    if (reply.examples.length && fields.every((key) => key === 'action')) {
-      const example = { ...reply.examples[0].payload, request_id: requestId };
-      if (fields.includes('action')) example.action = action;
-      frames.push({ type, match: pick(example, IDENTITY), example, source: `adapted from ${reply.examples[0].source}` });
-      continue;
-    }
-    const match = { type, request_id: requestId };
-    if (type === 'event') match.event = eventNames[0];
-    frames.push({ type, match, example: null, source: null });
+/** The docs scenarios' exchanges that answer a request in full (ack ... event), by action, in
+ *  file order: the step's `example` names it, `send` is the message, `expect` the frames. */
+function scenarioExchanges(scenarios) {
+  const byAction = new Map();
+  for (const { file, scenario } of scenarios) {
+    scenario.steps.forEach((step, index) => {
+      if (!step.example || !step.send || !step.expect) return;
+      // The sheet teaches one habit: a request_id on every message, to tell its answers apart.
+      if (typeof step.send.request_id !== 'string') return;
+      const frames = step.expect.map((expected) => {
+        if (!expected.frame) fail(`${file} step ${index + 1} (${step.example}): the sheet needs whole frames (frame:)`);
+        return expected.frame;
+      });
+      if (frames.at(-1).type !== 'event') return; // an error answer: the sheet lists errors apart
+      const source = `scenarios/docs/${file} step ${index + 1}`;
+      const list = byAction.get(step.send.action) ?? [];
+      list.push({
+        name: step.example,
+        message: step.send,
+        text: inline(step.send),
+        frames: frames.map((frame) => ({ type: frame.type, match: pick(frame, IDENTITY), example: frame, source })),
+      });
+      byAction.set(step.send.action, list);
+    });
   }
-  return frames;
+  return byAction;
 }
 
-function actions(document) {
+function actions(document, scenarios) {
+  const exchanges = scenarioExchanges(scenarios);
   const found = [];
   for (const [id, operation] of Object.entries(document.operations)) {
     if (operation.action !== 'receive' || !operation.reply) continue;
-    const { node: requestMessage } = follow(document, operation.messages[0]);
-    const requests = (requestMessage.examples ?? []).map((example) => ({
-      name: example.name,
-      message: example.payload,
-      text: inline(example.payload),
-      frames: expectedFrames(document, operation, example.payload),
-    }));
-    if (!requests.length) fail(`operation ${id} has no request example`);
+    const requests = exchanges.get(operation.title) ?? [];
+    if (!requests.length) fail(`action ${operation.title} (operation ${id}) has no exchange in scenarios/docs`);
+    exchanges.delete(operation.title);
     found.push({
       action: operation.title,
       operation: id,
@@ -124,6 +102,7 @@ function actions(document) {
       requests,
     });
   }
+  if (exchanges.size) fail(`scenarios/docs send actions the spec does not have: ${[...exchanges.keys()]}`);
   return found;
 }
 
@@ -178,7 +157,7 @@ function markdown(data) {
   const lines = [
     '# Сообщения WebSocket для Postman',
     '',
-    '<!-- Создано tools/postman/generate.mjs из api_specs/asyncapi.yaml. Не правьте руками: измените спецификацию и запустите `node tools/postman/generate.mjs`. -->',
+    '<!-- Создано tools/postman/generate.mjs из api_specs/asyncapi.yaml и scenarios/docs. Не правьте руками: измените спецификацию или сценарии и запустите `node tools/postman/generate.mjs`. -->',
     '',
     'Коллекция Postman не умеет хранить WebSocket-запросы, поэтому здесь для каждого действия',
     'WebSocket-протокола — сообщение, которое нужно отправить, и кадры, которые придут в ответ, по',
@@ -209,8 +188,7 @@ function markdown(data) {
       lines.push('Отправьте:', '', '```json', request.text, '```', '', 'Ожидайте, в этом порядке:', '');
       request.frames.forEach((frame, index) => {
         lines.push(`${index + 1}. \`${frame.type}\` — сверять по \`${inline(frame.match)}\``);
-        if (frame.example) lines.push('', '   ```json', `   ${inline(frame.example)}`, '   ```');
-        else lines.push('   (примера этого кадра для этого запроса в спецификации нет)');
+        lines.push('', '   ```json', `   ${inline(frame.example)}`, '   ```');
       });
       lines.push('', 'На неверный ввод вместо них придёт кадр `error` (см. [Ошибки](#ошибки)).', '');
     }
@@ -240,10 +218,10 @@ function markdown(data) {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function websocketSheet(document, environment) {
+export function websocketSheet(document, environment, scenarios) {
   const value = (key) => environment.values.find((entry) => entry.key === key).value;
   const data = {
-    generated_by: 'Generated by tools/postman/generate.mjs from api_specs/asyncapi.yaml',
+    generated_by: 'Generated by tools/postman/generate.mjs from api_specs/asyncapi.yaml and scenarios/docs',
     spec_version: document.info.version,
     connect: {
       url: `${value('wsUrl')}?channel=${value('channel')}`,
@@ -251,7 +229,7 @@ export function websocketSheet(document, environment) {
       environment: environment.name,
       tls: false,
     },
-    actions: actions(document),
+    actions: actions(document, scenarios),
     notifications: unsolicited(document),
     errors: errorFrames(document),
   };
