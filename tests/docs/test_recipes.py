@@ -1,7 +1,8 @@
 """The recipes of docs/how-to/ws-recipes.md and docs/how-to/scenarios.md, run against a live
-service: the pytest + websocket-client recipe passes, Artillery's function step collects the
-three frames of one request (and fails on the wrong ones), the k6 script parses, and the CI
-command of the scenarios how-to passes and writes its JUnit report."""
+service: the pytest + websocket-client recipe passes, the Artillery recipe runs with Artillery
+itself, its function step collects the three frames of one request (and fails on the wrong
+ones), the k6 script parses, and the CI command of the scenarios how-to passes and writes its
+JUnit report."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tests.support.live import ROOT, LiveService
 
 RECIPES = EXAMPLES / "recipes"
 NODE_WS = ROOT / "tests" / "support" / "node_ws"
+ARTILLERY = ROOT / "tests" / "support" / "artillery"
 
 
 def test_the_pytest_recipe_passes_against_the_service(live: LiveService) -> None:
@@ -73,6 +75,38 @@ def test_the_artillery_step_waits_for_all_three_frames(live: LiveService) -> Non
 def test_the_artillery_step_fails_on_other_frames(live: LiveService) -> None:
     outcome = artillery_step(live, "fly")  # an unknown action: one error frame, no ack
     assert outcome == {"error": "expected ack,echo,event, got error", "emitted": ["counter echo.failed"]}
+
+
+def test_the_artillery_recipe_runs_with_artillery_itself(live: LiveService, tmp_path: Path) -> None:
+    """The recipe as the page shows it, run by the pinned Artillery (tests/support/artillery),
+    with a one-second phase instead of thirty: every echo gets its three frames."""
+    npm.ensure_installed(ARTILLERY)
+    report = tmp_path / "report.json"
+    phases = {"config": {"phases": [{"duration": 1, "arrivalRate": 2}]}}
+    result = subprocess.run(
+        [
+            str(ARTILLERY / "node_modules" / ".bin" / "artillery"),
+            "run",
+            "--target",
+            f"{live.ws}?channel=general",
+            "--overrides",
+            json.dumps(phases),
+            "--output",
+            str(report),
+            "artillery-echo.yml",
+        ],
+        cwd=RECIPES,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    counters = json.loads(report.read_text(encoding="utf-8"))["aggregate"]["counters"]
+    assert counters["vusers.created"] == counters["vusers.completed"] >= 2
+    assert counters["echo.ok"] == 2 * counters["vusers.created"]  # two echo steps a virtual user
+    assert "echo.failed" not in counters
+    assert counters.get("vusers.failed", 0) == 0
 
 
 def test_the_k6_script_and_the_artillery_processor_parse(tmp_path: Path) -> None:
